@@ -1,0 +1,222 @@
+"""Discover connector definitions in both layouts, load them strictly, and normalize them
+into the model. Every problem becomes a located diagnostic; nothing raises for bad input.
+
+Layouts (detected per connector):
+- ``<dir>/<id>.json``: connector-docs' one-file format;
+- ``<dir>/<id>/definition.json`` + optional ``manifest.json``: the platform layout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import lint, normalize
+from .diagnostics import Diagnostic, error, warning
+from .jsonfile import Locator, parse_json
+from .model import Catalog, Connector, Source
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+MAX_CONNECTORS = 50_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One connector's files, before loading."""
+
+    id: str
+    definition: Path
+    manifest: Path | None
+    layout: str  # file | platform
+
+
+def display(path: Path) -> str:
+    """A path as users typed it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def check_id(conn_id: str) -> str | None:
+    """Why ``conn_id`` is not a safe slug, or None when it is."""
+    if not ID_PATTERN.match(conn_id):
+        return ("ids are lowercase letters, digits, '-' and '_', starting with a letter or "
+                "digit, at most 64 characters")
+    if conn_id.split(".")[0] in _RESERVED:
+        return f"'{conn_id}' is a reserved device name on Windows"
+    return None
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def discover(path: Path) -> tuple[list[Entry], list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    if not path.exists():
+        return [], [error(display(path), "catalog path does not exist",
+                          hint="set the plugin's `catalog:` option or pass --catalog PATH")]
+    if path.is_file():
+        if path.name == "definition.json":
+            manifest = path.with_name("manifest.json")
+            return [Entry(path.parent.name, path, manifest if manifest.is_file() else None,
+                          "platform")], []
+        return [Entry(path.stem, path, None, "file")], []
+    root = path.resolve()
+    entries: list[Entry] = []
+    for child in sorted(path.iterdir(), key=lambda p: p.name):
+        if child.name.startswith(".") or child.name.startswith("_"):
+            continue
+        if not _inside(root, child):
+            diags.append(error(display(child), "points outside the catalog folder; not read",
+                               hint="copy the file into the catalog instead of linking it",
+                               code="path-escape"))
+            continue
+        if child.is_dir():
+            definition = child / "definition.json"
+            if not definition.is_file():
+                continue  # a folder without a definition (assets, schemas) is not a connector
+            if not _inside(root, definition):
+                diags.append(error(display(definition), "points outside the catalog folder; "
+                                   "not read", code="path-escape"))
+                continue
+            manifest = child / "manifest.json"
+            entries.append(Entry(child.name, definition,
+                                 manifest if manifest.is_file() and _inside(root, manifest)
+                                 else None, "platform"))
+        elif child.suffix == ".json" and child.is_file():
+            entries.append(Entry(child.stem, child, None, "file"))
+    if len(entries) > MAX_CONNECTORS:
+        diags.append(error(display(path), f"{len(entries):,} connectors, over the "
+                           f"{MAX_CONNECTORS:,} limit", code="too-many"))
+        entries = entries[:MAX_CONNECTORS]
+    if not entries and not diags:
+        diags.append(warning(display(path), "no connector definitions found",
+                             hint="expected <id>.json files or <id>/definition.json folders"))
+    return entries, diags
+
+
+def _read(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(), []
+    except OSError as exc:
+        return None, [error(display(path), f"cannot read file: {exc.strerror or exc}")]
+
+
+def load_document(
+    raw: Any,
+    locator: Locator | None,
+    source: Source,
+    *,
+    expected_id: str | None,
+    manifest: Any = None,
+    manifest_locator: Locator | None = None,
+) -> tuple[Connector | None, list[Diagnostic]]:
+    """Validate and normalize one parsed definition (file, folder or registry entry)."""
+    diags: list[Diagnostic] = []
+    if not isinstance(raw, dict):
+        return None, [error(source.path, f"top level is {_kind(raw)}, expected an object",
+                            line=1, column=1, pointer="",
+                            hint='a connector file holds one JSON object: {"id": ...}')]
+    diags += lint.check_schema(raw, source.path, locator)
+    conn_id = raw.get("id")
+    if isinstance(conn_id, str):
+        why = check_id(conn_id)
+        if expected_id is not None and conn_id != expected_id:
+            line, col = locator.locate("/id") if locator else (0, 0)
+            diags.append(error(source.path, f"id '{conn_id}' does not match its file name "
+                               f"'{expected_id}'", line=line, column=col, pointer="/id",
+                               hint="rename the file or change the id; links use the id",
+                               code="id-mismatch"))
+        elif why and not any(d.pointer == "/id" for d in diags):
+            line, col = locator.locate("/id") if locator else (0, 0)
+            diags.append(error(source.path, f"unsafe id {conn_id!r}: {why}", line=line,
+                               column=col, pointer="/id", code="bad-id"))
+    if manifest is not None:
+        diags += lint.check_manifest(manifest, source.manifest or source.path, manifest_locator,
+                                     conn_id if isinstance(conn_id, str) else None)
+    connector, norm_diags = normalize.connector(raw, source, locator,
+                                                manifest if isinstance(manifest, dict) else None)
+    diags += norm_diags
+    if connector is not None:
+        diags += lint.check_semantics(connector, raw, source.path, locator)
+        connector = normalize.without_duplicate_operations(connector)
+    if any(d.is_error for d in diags):
+        return None, diags
+    return connector, diags
+
+
+def _kind(value: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def load_entry(entry: Entry) -> tuple[Connector | None, list[Diagnostic]]:
+    data, diags = _read(entry.definition)
+    if data is None:
+        return None, diags
+    path = display(entry.definition)
+    raw, locator, diags = parse_json(path, data)
+    if raw is None:
+        return None, diags
+    manifest = manifest_locator = None
+    manifest_path = display(entry.manifest) if entry.manifest else None
+    if entry.manifest is not None:
+        mdata, mdiags = _read(entry.manifest)
+        diags += mdiags
+        if mdata is not None:
+            manifest, manifest_locator, mdiags = parse_json(manifest_path or "", mdata)
+            diags += mdiags
+    source = Source(path=path, layout="platform" if entry.layout == "platform" else "file",
+                    manifest=manifest_path)
+    connector, more = load_document(raw, locator, source, expected_id=entry.id,
+                                    manifest=manifest, manifest_locator=manifest_locator)
+    return connector, diags + more
+
+
+def check_collisions(connectors: Iterable[Connector]) -> tuple[list[Connector], list[Diagnostic]]:
+    """Ids must be unique, also case-insensitively (case-only differences collide on macOS
+    and Windows file systems and in URLs)."""
+    seen: dict[str, Connector] = {}
+    kept: list[Connector] = []
+    diags: list[Diagnostic] = []
+    for conn in connectors:
+        key = conn.id.casefold()
+        if key in seen:
+            first = seen[key]
+            diags.append(error(conn.source.path, f"connector id '{conn.id}' collides with "
+                               f"'{first.id}' from {first.source.path}", pointer="/id",
+                               hint="ids must be unique, ignoring case", code="id-collision"))
+            continue
+        seen[key] = conn
+        kept.append(conn)
+    return kept, diags
+
+
+def finish(connectors: list[Connector], diags: list[Diagnostic]) -> tuple[Catalog, list[Diagnostic]]:
+    kept, more = check_collisions(connectors)
+    diags = diags + more + lint.check_catalog(kept)
+    return Catalog(tuple(sorted(kept, key=lambda c: c.id))), diags
+
+
+def load_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
+    entries, diags = discover(path)
+    connectors: list[Connector] = []
+    for entry in entries:
+        connector, more = load_entry(entry)
+        diags += more
+        if connector is not None:
+            connectors.append(connector)
+    return finish(connectors, diags)

@@ -1,0 +1,245 @@
+"""Schema validation and semantic lint of connector definitions.
+
+The published JSON Schema is the single source of truth for known keys: unknown keys are
+warnings (with a did-you-mean) found by walking the document beside the schema, so an
+editor validating with the schema stays quiet about extensions while ``validate`` still
+catches typos.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match, relevance
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+
+from .diagnostics import Diagnostic, did_you_mean, error, warning
+from .jsonfile import Locator, pointer_join
+from .model import Connector
+
+SCHEMA_ID = "https://connector-docs.dev/schema/connector.schema.json"
+# Keys whose values are free-form (JSON Schemas, samples, request bodies): not walked.
+_OPAQUE = {"parameters", "outputSchema", "sample", "body", "expectedResponse", "query",
+           "fallback", "dedupe", "dedupeKey", "additionalParams", "additionalFields",
+           "additionalHeaders", "x-dynamicOptions"}
+_MANIFEST_KEYS = {"$schema", "id", "description", "pricingTier", "status", "concurrency"}
+_FLAG_KEYS = {"beta", "privatePreview", "deprecated", "hidden", "featured"}
+
+
+def _no_remote(uri: str) -> Resource[Any]:
+    # jsonschema would otherwise be able to follow remote $refs; catalogs are untrusted.
+    raise NoSuchResource(ref=uri)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("generator").joinpath("schema/connector.schema.json").read_text(
+        encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    registry: Registry[Any] = Registry(retrieve=_no_remote)
+    return Draft202012Validator(schema(), registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _where(locator: Locator | None, pointer: str, key: bool = False) -> dict[str, Any]:
+    line, col = locator.locate(pointer, key=key) if locator else (0, 0)
+    return {"line": line, "column": col, "pointer": pointer}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(err: ValidationError) -> tuple[str, str | None]:
+    """A readable message (never the whole offending object) and a hint."""
+    if err.context:
+        err = best_match(err.context)
+    v, inst = err.validator, err.instance
+    if v == "required":
+        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        return f"missing required key '{missing[0] if missing else err.validator_value}'", \
+            "add it; see the connector format in README.md"
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        got = type(inst).__name__.replace("dict", "object").replace("list", "array") \
+            .replace("str", "string").replace("NoneType", "null")
+        return f"expected {want}, got {got} {_short(inst)}", None
+    if v == "enum":
+        choices = ", ".join(json.dumps(c) for c in err.validator_value)
+        hint = did_you_mean(str(inst), [str(c) for c in err.validator_value])
+        return f"{_short(inst)} is not one of {choices}", hint
+    if v == "pattern":
+        return f"{_short(inst)} does not match the pattern {err.validator_value}", None
+    if v == "format":
+        return f"{_short(inst)} is not a valid {err.validator_value}", None
+    if v in ("maxLength", "maxItems", "maxProperties"):
+        return f"too long: the limit is {err.validator_value}", None
+    msg = err.message
+    return (msg if len(msg) <= 200 else msg[:197] + "..."), None
+
+
+def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
+    diags = []
+    for err in sorted(_validator().iter_errors(raw), key=relevance):
+        pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
+                          for p in err.absolute_path)
+        message, hint = _message(err)
+        diags.append(error(path, message, hint=hint, code="schema",
+                           **_where(locator, pointer)))
+    diags += _unknown_keys(raw, schema(), "", path, locator)
+    return diags
+
+
+_RESOLVED: dict[int, dict[str, Any]] = {}
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow local $refs and merge allOf members' properties (our schema only)."""
+    cached = _RESOLVED.get(id(node))
+    if cached is None:
+        cached = _RESOLVED[id(node)] = _resolve_uncached(node)
+    return cached
+
+
+def _resolve_uncached(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = schema()
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    if "allOf" in node:
+        props: dict[str, Any] = {}
+        for member in node["allOf"]:
+            props.update(_resolve(member).get("properties", {}))
+        props.update(node.get("properties", {}))
+        node = {**node, "properties": props}
+    return node
+
+
+def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
+                  locator: Locator | None) -> list[Diagnostic]:
+    node = _resolve(node)
+    diags: list[Diagnostic] = []
+    if "oneOf" in node:
+        for option in node["oneOf"]:
+            option = _resolve(option)
+            if option.get("type") == "object" and isinstance(value, dict):
+                node = option
+    if isinstance(value, dict):
+        props = node.get("properties")
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            child = pointer_join(pointer, key)
+            if key in _OPAQUE:
+                continue
+            if props is not None and key in props:
+                diags += _unknown_keys(item, props[key], child, path, locator)
+            elif isinstance(extra, dict):
+                diags += _unknown_keys(item, extra, child, path, locator)
+            elif props is not None and extra is None:
+                hint = did_you_mean(key, props) or "remove it, or ignore this warning if a " \
+                    "tool of yours reads it"
+                diags.append(warning(path, f"unknown key '{key}'", hint=hint,
+                                     code="unknown-key", **_where(locator, child, key=True)))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            diags += _unknown_keys(item, node["items"], f"{pointer}/{index}", path, locator)
+    return diags
+
+
+def check_manifest(raw: Any, path: str, locator: Locator | None,
+                   conn_id: str | None) -> list[Diagnostic]:
+    if not isinstance(raw, dict):
+        return [error(path, "manifest top level must be an object", line=1, column=1,
+                      pointer="")]
+    diags = []
+    for key in raw:
+        if key not in _MANIFEST_KEYS:
+            diags.append(warning(path, f"unknown manifest key '{key}'",
+                                 hint=did_you_mean(key, _MANIFEST_KEYS), code="unknown-key",
+                                 **_where(locator, "/" + key, key=True)))
+    if conn_id and isinstance(raw.get("id"), str) and raw["id"] != conn_id:
+        diags.append(error(path, f"manifest id '{raw['id']}' does not match definition id "
+                           f"'{conn_id}'", code="id-mismatch", **_where(locator, "/id")))
+    status = raw.get("status", {})
+    if not isinstance(status, dict):
+        diags.append(error(path, "status must be an object of rollout flags",
+                           **_where(locator, "/status")))
+    else:
+        for key, flag in status.items():
+            if key not in _FLAG_KEYS:
+                diags.append(warning(path, f"unknown rollout flag '{key}'",
+                                     hint=did_you_mean(key, _FLAG_KEYS), code="unknown-key",
+                                     **_where(locator, f"/status/{key}", key=True)))
+            elif not isinstance(flag, bool):
+                diags.append(error(path, f"rollout flag '{key}' must be true or false",
+                                   **_where(locator, f"/status/{key}")))
+    if "pricingTier" in raw and not isinstance(raw["pricingTier"], str):
+        diags.append(error(path, "pricingTier must be a string",
+                           **_where(locator, "/pricingTier")))
+    return diags
+
+
+def check_semantics(conn: Connector, raw: dict[str, Any], path: str,
+                    locator: Locator | None) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    declared = {s.name for s in conn.auth.scopes}
+    if conn.auth.type == "oauth2" and not declared:
+        diags.append(warning(path, "OAuth2 connector declares no scopes; the setup guide "
+                             "cannot list the permissions to grant", code="no-scopes",
+                             hint='add "scopes": ["read", ...] to "authentication"',
+                             **_where(locator, "/authentication")))
+    for op in conn.operations:
+        for index, scope in enumerate(op.required_scopes):
+            if scope not in declared:
+                hint = did_you_mean(scope, declared) or "declare it in authentication.scopes"
+                diags.append(error(path, f"{op.kind} '{op.id}' requires scope '{scope}', which "
+                                   "the connector does not declare", hint=hint,
+                                   code="undeclared-scope",
+                                   **_where(locator, f"{op.pointer}/requiredScopes/{index}")))
+    for kind, ops in (("action", conn.actions), ("trigger", conn.triggers)):
+        seen: set[str] = set()
+        for op in ops:
+            if op.id in seen:
+                diags.append(warning(path, f"duplicate {kind} id '{op.id}': this later "
+                                     "definition is left out of the docs",
+                                     hint="ids within a connector must be unique; rename or "
+                                     "remove one", code="duplicate-id",
+                                     **_where(locator, op.pointer + "/id")))
+            seen.add(op.id)
+    return diags
+
+
+def check_catalog(connectors: list[Connector]) -> list[Diagnostic]:
+    """Cross-connector checks: categories that differ only by spelling and are not in the
+    canonical list get one warning each, naming the spelling most connectors use."""
+    import re
+
+    groups: dict[str, Counter[str]] = {}
+    for conn in connectors:
+        key = re.sub(r"[^a-z0-9]", "", conn.category.lower())
+        groups.setdefault(key, Counter())[conn.category] += 1
+    diags = []
+    for spellings in groups.values():
+        if len(spellings) > 1:
+            main = spellings.most_common(1)[0][0]
+            for conn in connectors:
+                if conn.category in spellings and conn.category != main:
+                    diags.append(warning(conn.source.path, f"category '{conn.category}' is "
+                                         f"spelled '{main}' elsewhere in the catalog",
+                                         pointer="/category", code="category-spelling",
+                                         hint=f'write "category": "{main}"'))
+    return diags
