@@ -82,7 +82,9 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
         hint = did_you_mean(str(inst), [str(c) for c in err.validator_value])
         return f"{_short(inst)} is not one of {choices}", hint
     if v == "pattern":
-        return f"{_short(inst)} does not match the pattern {err.validator_value}", None
+        hint = ("ids are lowercase letters, digits, '-' and '_', starting with a letter or "
+                "digit, at most 64 characters") if list(err.absolute_path) == ["id"] else None
+        return f"{_short(inst)} does not match the pattern {err.validator_value}", hint
     if v == "format":
         return f"{_short(inst)} is not a valid {err.validator_value}", None
     if v in ("maxLength", "maxItems", "maxProperties"):

@@ -266,9 +266,10 @@ def lifecycle(raw: dict[str, Any], rollout: Rollout, ctx: _Ctx) -> Lifecycle:
 def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
               manifest: dict[str, Any] | None) -> tuple[Connector | None, list[Diagnostic]]:
     ctx = _Ctx(source.path, locator)
-    conn_id, name = _str(raw.get("id")), _str(raw.get("name"))
-    if not conn_id or not name:
+    conn_id = _str(raw.get("id"))
+    if not conn_id:
         return None, []  # the schema check has already reported it
+    name = _str(raw.get("name")) or conn_id
     raw_category = _str(raw.get("category")) or "Other"
     cat = category(raw_category)
     if cat != raw_category:

@@ -26,6 +26,7 @@ class Options:
     strict: bool = False
     templates: str | None = None
     base_dir: str = "."  # relative paths above are resolved against it (mkdocs.yml's folder)
+    docs_dir: str = "docs"  # from mkdocs.yml, where writers' overlays live
 
     def path(self, value: str) -> Path:
         """A local option value resolved against ``base_dir``."""
@@ -49,12 +50,26 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)
 
 
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' ``!ENV NAME`` / ``!ENV [NAME, OTHER, default]``."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    assert isinstance(node, yaml.SequenceNode)
+    items = loader.construct_sequence(node)
+    for name in items[:-1]:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return items[-1] if len(items) > 1 else os.environ.get(str(items[0]))
+
+
+_TolerantLoader.add_constructor("!ENV", _env_tag)
 _TolerantLoader.add_multi_constructor("!", _any_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 
-def from_mapping(raw: dict[str, Any], where: str, base_dir: str) -> Options:
-    known = {f.name for f in fields(Options)} - {"base_dir"}
+def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
+                 docs_dir: str = "docs") -> Options:
+    known = {f.name for f in fields(Options)} - {"base_dir", "docs_dir"}
     problems = []
     for key in raw:
         if key not in known:
@@ -63,7 +78,7 @@ def from_mapping(raw: dict[str, Any], where: str, base_dir: str) -> Options:
             hint = did_you_mean(key, known)
             problems.append(error(where, f"unknown plugin option '{key}'", hint=hint))
     values = {k: v for k, v in raw.items() if k in known and v is not None}
-    opts = Options(base_dir=base_dir, **values)
+    opts = Options(base_dir=base_dir, docs_dir=docs_dir, **values)
     problems += validate(opts, where)
     if problems:
         raise ConnectorDocsError(problems)
@@ -100,10 +115,11 @@ def from_mkdocs_yml(path: Path) -> Options:
     plugins = config.get("plugins", []) if isinstance(config, dict) else []
     items = plugins.items() if isinstance(plugins, dict) else (
         (next(iter(p.items())) if isinstance(p, dict) else (p, {})) for p in plugins or [])
+    docs = config.get("docs_dir", "docs") if isinstance(config, dict) else "docs"
     for name, block in items:
         if name in PLUGIN_NAMES:
-            return from_mapping(block or {}, str(path), base)
-    return Options(base_dir=base)
+            return from_mapping(block or {}, str(path), base, str(docs))
+    return Options(base_dir=base, docs_dir=str(docs))
 
 
 def override(opts: Options, **flags: Any) -> Options:

@@ -1,0 +1,198 @@
+"""``connector-docs``: a thin shell over the same functions the plugin uses.
+
+Options come from ``mkdocs.yml``'s plugin entry (``--config-file``), flags override them.
+Exit codes: 0 ok (warnings allowed), 1 a user-caused problem, 2 usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import audit as audit_mod
+from . import diagnostics, export, pages, render
+from .diagnostics import ConnectorDocsError, Diagnostic
+from .options import Options, from_mkdocs_yml, override
+from .project import Project, load
+
+
+def _abs(value: str | None) -> str | None:
+    """Flags are relative to the working directory; URLs pass through."""
+    if value is None or value.startswith(("https://", "http://")):
+        return value
+    return os.path.abspath(value)
+
+
+def _options(ctx: click.Context, **flags: Any) -> Options:
+    config = Path(ctx.obj["config_file"])
+    opts = from_mkdocs_yml(config)
+    for key in ("catalog", "smoke", "smoke_config", "templates"):
+        if key in flags:
+            flags[key] = _abs(flags[key])
+    return override(opts, **flags)
+
+
+def _emit(diags: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(diagnostics.format_json(diags))
+    elif diags:
+        click.echo(diagnostics.format_text(diags), err=True)
+
+
+def _fail(exc: ConnectorDocsError, fmt: str = "text") -> None:
+    _emit(exc.diagnostics, fmt)
+    sys.exit(1)
+
+
+def _load(opts: Options, fmt: str) -> Project:
+    try:
+        return load(opts)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        raise  # unreachable
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True, help="Output format.")
+catalog_option = click.option("--catalog", help="Catalog folder, file or https URL.")
+smoke_option = click.option("--smoke", help="Smoke results folder, file or URL.")
+strict_option = click.option("--strict/--no-strict", default=None,
+                             help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+              type=click.Path(dir_okay=False), help="mkdocs.yml to read plugin options from.")
+@click.version_option(package_name="connector-docs")
+@click.pass_context
+def main(ctx: click.Context, config_file: str) -> None:
+    """Documentation for connector catalogs, backed by smoke-test evidence."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_file"] = config_file
+
+
+@main.command()
+@catalog_option
+@smoke_option
+@strict_option
+@format_option
+@click.option("--docs", is_flag=True, help="Also lint the documentation (overlays, codes).")
+@click.pass_context
+def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict: bool | None,
+             fmt: str, docs: bool) -> None:
+    """Check the catalog (and smoke results): every problem, with its location."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        return
+    proj = _load(opts, fmt)
+    diags = proj.diagnostics
+    if docs:
+        from . import docslint
+
+        diags = diags + docslint.lint(proj)
+    _emit(diags, fmt)
+    if fmt == "text":
+        click.echo(f"{len(proj.catalog.connectors)} connector(s) loaded", err=True)
+    sys.exit(1 if diagnostics.has_errors(diags, strict=opts.strict) else 0)
+
+
+@main.command()
+@catalog_option
+@smoke_option
+@format_option
+@click.option("--connector", "only", help="Only this connector id.")
+@click.pass_context
+def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
+          only: str | None) -> None:
+    """Readiness gates per connector; exit 1 when a connector shown Stable fails one."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        return
+    proj = _load(opts, fmt)
+    if any(d.is_error for d in proj.diagnostics):
+        _emit(proj.diagnostics, "text")
+    report = audit_mod.audit(proj.catalog, proj.decisions, proj.warnings_by_connector(),
+                             proj.writer_codes())
+    if only:
+        report = [r for r in report if r.connector_id == only]
+        if not report:
+            click.echo(f"error: no connector '{only}' in the catalog", err=True)
+            sys.exit(1)
+    if fmt == "json":
+        click.echo(audit_mod.format_json(report, proj.decisions))
+    else:
+        click.echo(audit_mod.format_table(report, proj.decisions))
+    failing = audit_mod.failing_stable(report)
+    for r in failing:
+        click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
+                   + "; ".join(g.title for g in r.missing), err=True)
+    sys.exit(1 if failing else 0)
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the Markdown pages into.")
+@catalog_option
+@smoke_option
+@click.option("--audience", type=click.Choice(["public", "internal"]))
+@click.pass_context
+def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
+             audience: str | None) -> None:
+    """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke, audience=audience)
+        proj = load(opts)
+        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
+            raise ConnectorDocsError(proj.diagnostics)
+        specs = pages.plan(proj)
+        templates = str(opts.path(opts.templates)) if opts.templates else None
+        texts = [(spec, render.render(spec, templates)) for spec in specs]
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    _emit(proj.diagnostics, "text")
+    root = Path(out).resolve()
+    for spec, text in texts:
+        target = (root / spec.path).resolve()
+        if not target.is_relative_to(root):  # ids are slugs; this is a second fence
+            click.echo(f"error: refusing to write outside {out}: {spec.path}", err=True)
+            sys.exit(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (root / "catalog").mkdir(parents=True, exist_ok=True)
+    (root / "catalog" / "catalog.json").write_text(export.catalog_json(proj), encoding="utf-8")
+    click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
+
+
+@main.command(name="export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="File to write catalog.json to ('-' for standard output).")
+@catalog_option
+@smoke_option
+@click.option("--audience", type=click.Choice(["public", "internal"]))
+@click.pass_context
+def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
+               audience: str | None) -> None:
+    """Write the public catalog as JSON (schema: generator/schema/catalog.schema.json)."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke, audience=audience)
+        proj = load(opts)
+        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
+            raise ConnectorDocsError(proj.diagnostics)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    _emit(proj.diagnostics, "text")
+    text = export.catalog_json(proj)
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")

@@ -1,0 +1,114 @@
+"""The one escaping path from untrusted text (catalog, smoke logs, remote sources) to
+Markdown.
+
+Jinja2's autoescape does not apply to ``.md`` templates, and Python-Markdown passes raw
+HTML, attribute lists (``{ onclick=... }``) and ``javascript:`` links through. So every
+value a template prints goes through :func:`inline` automatically (the environment's
+``finalize`` hook, see ``render.py``) unless it is :class:`Markdown` already, which only
+the helpers below produce. Templates never escape by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+# Safe Markdown: produced by this module (or written in a trusted template) only.
+Markdown = Markup
+
+# Characters Markdown, its common extensions (attr_list, pymdownx tilde/caret/mark/emoji,
+# arithmatex, tables, snippets) or HTML give meaning to, written as numeric entities:
+# they render as the same visible character and can never start markup.
+_SPECIAL = "\\`*_{}[]<>#!|~^=+:$&\"'"
+_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
+# Invisible characters that can reorder or hide text (bidi overrides, zero-width) and
+# control characters: dropped.
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_SPACE = re.compile(r"\s+")
+_LEADING = re.compile(r"^(\d+)([.)])")  # "1. text" would start an ordered list
+SAFE_SCHEMES = ("https", "http", "mailto")
+
+
+def clean(text: object) -> str:
+    return _INVISIBLE.sub("", str(text))
+
+
+def inline(text: object) -> Markdown:
+    """Any value as one line of literal Markdown text."""
+    if isinstance(text, Markup):
+        return text
+    value = _SPACE.sub(" ", clean(text)).strip().translate(_TABLE)
+    if value[:1] in "-.":
+        value = f"&#{ord(value[0])};" + value[1:]
+    value = _LEADING.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", value)
+    return Markdown(value)
+
+
+def block(text: object) -> Markdown:
+    """Multi-paragraph text: paragraphs kept, everything else literal."""
+    if isinstance(text, Markup):
+        return text
+    paragraphs = re.split(r"\n\s*\n", clean(text).strip())
+    return Markdown("\n\n".join(str(inline(p)) for p in paragraphs if p.strip()))
+
+
+def cell(text: object) -> Markdown:
+    """A table cell: one line, pipes escaped (already by inline), empty shown as a dash."""
+    value = inline(text)
+    return value if value else Markdown("&mdash;")
+
+
+def code(text: object) -> Markdown:
+    """Inline code. Raw HTML ``<code>`` with escaped content: no backtick counting, and
+    Python-Markdown leaves inline HTML as is."""
+    value = html.escape(_SPACE.sub(" ", clean(text)).strip(), quote=True)
+    value = value.translate(str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$"}))
+    return Markdown(f"<code>{value}</code>")
+
+
+def safe_url(url: object) -> str | None:
+    """The URL when it is absolute with a safe scheme, percent-encoded so it cannot end
+    the Markdown link early; None otherwise (``javascript:``, ``data:``, relative...)."""
+    text = str(url).strip()
+    if not text or _INVISIBLE.search(text) or any(ch.isspace() for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return quote(text, safe="/:?#@!$&'*+,;=%-._~").replace("'", "%27").replace("*", "%2A")
+
+
+def link(text: object, url: object) -> Markdown:
+    """A link to an external URL, or the plain text when the URL is not safe."""
+    target = safe_url(url)
+    label = inline(text)
+    if target is None:
+        return label
+    return Markdown(f"[{label}]({target})")
+
+
+def anchor(value: object) -> str:
+    """A stable, safe HTML id fragment (``error-429``, ``action-send-message``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", clean(value).lower()).strip("-")
+    return slug or "x"
+
+
+def meta_text(text: object, limit: int = 300) -> Markdown:
+    """A front-matter value (YAML) for a meta description: Material prints it unescaped
+    in <head>, so it is HTML-escaped here, then JSON-quoted (valid YAML)."""
+    value = _SPACE.sub(" ", clean(text)).strip()
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return Markdown(json.dumps(html.escape(value, quote=True), ensure_ascii=False))

@@ -1,0 +1,161 @@
+"""Which pages exist and with what context. Pure: a Project in, PageSpecs out; no
+Markdown here (templates write it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import audit, troubleshoot
+from .model import Connector, Operation
+from .policy import LEVEL_LABELS, LEVEL_ORDER
+from .project import Project
+from .wording import describe_rate_limits, schema_type
+
+MAX_PARAM_DEPTH = 6
+HISTORY_LENGTH = 20
+INDEX_PAGES = ("catalog", "scopes", "rate-limits", "troubleshooting")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # src_uri, e.g. "connectors/slack.md"
+    template: str  # template name; per-connector overrides are resolved by render
+    kind: str
+    title: str
+    context: Mapping[str, Any]
+    connector_id: str | None = None
+
+
+def connector_path(conn_id: str) -> str:
+    return f"connectors/{conn_id}.md"
+
+
+def visible(project: Project) -> list[Connector]:
+    """The audience filter: public omits hidden and private-preview connectors."""
+    conns = project.catalog.connectors
+    if project.options.audience == "public":
+        return [c for c in conns if c.is_public]
+    return list(conns)
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str
+    type: str
+    required: bool
+    default: Any
+    enum: tuple[Any, ...]
+    description: str
+    depth: int
+
+
+def parameter_rows(schema: Any, prefix: str = "", depth: int = 0) -> list[ParamRow]:
+    """Flatten a JSON-Schema object into rows; nested objects and arrays of objects
+    appear as ``parent.child`` / ``items[].child``."""
+    if not isinstance(schema, dict) or depth > MAX_PARAM_DEPTH:
+        return []
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return []
+    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    rows = []
+    for name, node in props.items():
+        node = node if isinstance(node, dict) else {}
+        full = f"{prefix}{name}"
+        enum = node.get("enum") if isinstance(node.get("enum"), list) else []
+        rows.append(ParamRow(full, schema_type(node), name in required, node.get("default"),
+                             tuple(enum), str(node.get("description") or ""), depth))
+        if isinstance(node.get("properties"), dict):
+            rows += parameter_rows(node, f"{full}.", depth + 1)
+        items = node.get("items")
+        if node.get("type") == "array" and isinstance(items, dict):
+            rows += parameter_rows(items, f"{full}[].", depth + 1)
+    return rows
+
+
+def _scope_rows(conn: Connector) -> list[dict[str, Any]]:
+    rows = []
+    for scope in conn.auth.scopes:
+        users = [op for op in conn.operations if scope.name in op.required_scopes]
+        rows.append({"scope": scope, "used_by": users})
+    return rows
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    return {"op": op, "params": parameter_rows(op.parameters),
+            "limits": describe_rate_limits(op.rate_limits)}
+
+
+def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
+    decision = project.decisions[conn.id]
+    overlay = project.overlays.get(conn.id)
+    entries = troubleshoot.expected(conn, decision.history)
+    internal = project.options.audience == "internal"
+    return {
+        "connector": conn,
+        "decision": decision,
+        "overlay": overlay,
+        "scopes": _scope_rows(conn),
+        "limits": describe_rate_limits(conn.rate_limits),
+        "actions": [_operation(op) for op in conn.actions],
+        "triggers": [_operation(op) for op in conn.triggers],
+        "webhooks": [op for op in conn.triggers if op.trigger_type == "webhook"],
+        "top_errors": entries[: troubleshoot.TOP],
+        "other_errors": entries[troubleshoot.TOP:],
+        "history": decision.history[-HISTORY_LENGTH:],
+        "show_messages": internal,
+        "internal": internal,
+    }
+
+
+def _sorted_levels(conns: list[Connector], project: Project) -> list[str]:
+    shown = {project.decisions[c.id].shown for c in conns}
+    return [level for level in LEVEL_ORDER if level in shown]
+
+
+def plan(project: Project) -> list[PageSpec]:
+    conns = visible(project)
+    internal = project.options.audience == "internal"
+    decisions = project.decisions
+    pages = [PageSpec(connector_path(c.id), "connector.md.j2", "connector", c.name,
+                      connector_context(project, c), c.id) for c in conns]
+    common = {"connectors": conns, "decisions": decisions, "internal": internal,
+              "build_date": project.build_date.date(), "labels": LEVEL_LABELS}
+    categories = sorted({c.category for c in conns}, key=str.lower)
+    pages.append(PageSpec("catalog/index.md", "catalog.md.j2", "catalog", "App catalog", {
+        **common,
+        "categories": categories,
+        "levels": _sorted_levels(conns, project),
+        "auth_types": sorted({c.auth.type for c in conns}),
+        "tiers": sorted({c.pricing_tier for c in conns if c.pricing_tier}),
+    }))
+    scope_rows = []
+    for c in conns:
+        for row in _scope_rows(c):
+            scope_rows.append({"connector": c, **row})
+    scope_rows.sort(key=lambda r: (r["scope"].name.lower(), r["connector"].id))
+    pages.append(PageSpec("scopes/index.md", "scopes.md.j2", "scopes", "Permission scopes",
+                          {**common, "rows": scope_rows}))
+    limits = [{"connector": c, "limits": describe_rate_limits(c.rate_limits),
+               "operations": [(op, describe_rate_limits(op.rate_limits))
+                              for op in c.operations if op.rate_limits]} for c in conns]
+    pages.append(PageSpec("rate-limits/index.md", "rate-limits.md.j2", "rate-limits",
+                          "Rate limits", {**common, "rows": limits}))
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for c in conns:
+        for entry in troubleshoot.expected(c, decisions[c.id].history):
+            key = str(entry.error.http_status or entry.error.code)
+            by_code.setdefault(key, []).append({"connector": c, "entry": entry})
+    codes = sorted(by_code, key=lambda k: (not k.isdigit(), k.zfill(3) if k.isdigit() else k))
+    pages.append(PageSpec("troubleshooting/index.md", "troubleshooting.md.j2",
+                          "troubleshooting", "Troubleshooting by error code",
+                          {**common, "codes": codes, "by_code": by_code}))
+    if internal:
+        report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
+                             project.writer_codes())
+        pages.append(PageSpec("readiness/index.md", "readiness.md.j2", "readiness",
+                              "Launch readiness", {**common, "report": report,
+                                                   "gates": audit.GATES}))
+    return pages

@@ -1,0 +1,171 @@
+"""The MkDocs plugin: a thin shell over ``project``, ``pages`` and ``render``.
+
+Generated pages are written to a cache folder outside ``docs_dir`` (writing into
+``docs/`` during ``mkdocs serve`` would trigger endless rebuilds) and only rewritten when
+their text changes, so a dirty rebuild skips unchanged pages. Writers' overlays
+(``docs/connectors/<id>.md``) are merged into the generated page that replaces them, and
+"Edit this page" opens the overlay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from . import export, pages, project, render
+from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
+from .options import Options, from_mapping
+from .redact import scan_site
+
+log = logging.getLogger(LOGGER_NAME)
+ASSETS = ("connector-docs.css", "connector-docs-catalog.js")
+
+
+class ConnectorDocsConfig(Config):
+    catalog = c.Type(str, default="catalog/connectors")
+    smoke = c.Optional(c.Type(str))
+    smoke_config = c.Optional(c.Type(str))
+    audience = c.Choice(("public", "internal"), default="public")
+    stable_max_age_days = c.Type(int, default=14)
+    strict = c.Type(bool, default=False)
+    templates = c.Optional(c.Type(str))
+
+
+def report(diags: list[Diagnostic], strict: bool) -> None:
+    """Warnings through logging (MkDocs' --strict counts them); errors, or warnings under
+    our own ``strict``, abort with every problem listed."""
+    fatal = [d for d in diags if d.is_error or strict]
+    for d in sorted(diags, key=sort_key):
+        if d not in fatal:
+            log.warning(d.format())
+    if fatal:
+        raise PluginError("connector-docs found problems:\n" + "\n".join(
+            d.format() for d in sorted(fatal, key=sort_key)))
+
+
+class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.options: Options | None = None
+        self.project: project.Project | None = None
+        self.generated: dict[str, str | None] = {}  # src_uri -> overlay src_uri
+        self.cache_dir: Path | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
+        raw = {k: v for k, v in self.config.items()}
+        try:
+            self.options = from_mapping(raw, config.config_file_path or "mkdocs.yml", base,
+                                        config.docs_dir)
+        except ConnectorDocsError as exc:
+            raise PluginError(str(exc)) from None
+        self.cache_dir = Path(base, ".cache", "connector-docs",
+                              hashlib.sha256(config.docs_dir.encode()).hexdigest()[:12])
+        # Stable anchors such as {#error-429} need attr_list; catalog text can never use it
+        # because escape.inline writes braces as entities.
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
+        if "admonition" not in config.markdown_extensions:
+            config.markdown_extensions.append("admonition")
+        config.extra_css.append("assets/connector-docs.css")
+        config.extra_javascript.append("assets/connector-docs-catalog.js")
+        render.clear_cache()
+        return config
+
+    def _write(self, src_uri: str, text: str) -> str:
+        """Write into the cache only when the text changed, keeping the old mtime
+        otherwise so dirty rebuilds skip the page."""
+        assert self.cache_dir is not None
+        target = self.cache_dir / src_uri
+        data = text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                return str(target)
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return str(target)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.options is not None
+        try:
+            self.project = proj = project.load(self.options)
+            specs = pages.plan(proj)
+            rendered = [(spec, render.render(spec, self._templates())) for spec in specs]
+        except ConnectorDocsError as exc:
+            raise PluginError(str(exc)) from None
+        report(proj.diagnostics, self.options.strict)
+        self.generated = {}
+        for spec, text in rendered:
+            existing = files.get_file_from_path(spec.path)
+            overlay = proj.overlays.get(spec.connector_id or "")
+            if existing is not None:
+                if spec.connector_id and overlay is None:
+                    log.warning(f"{existing.src_uri}: replaced by the generated page")
+                files.remove(existing)
+            new = File.generated(config, spec.path, abs_src_path=self._write(spec.path, text))
+            if overlay is not None:
+                new.edit_uri = overlay.path
+            files.append(new)
+            self.generated[spec.path] = overlay.path if overlay else None
+        guide = "../connectors/{id}/" if config.use_directory_urls else \
+            "../connectors/{id}.html"
+        files.append(File.generated(config, "catalog/catalog.json",
+                                    content=export.catalog_json(proj, guide)))
+        assets = Path(__file__).parent / "assets"
+        for name in ASSETS:
+            if files.get_file_from_path(f"assets/{name}") is None:
+                files.append(File.generated(config, f"assets/{name}",
+                                            abs_src_path=str(assets / name)))
+        return files
+
+    def _templates(self) -> str | None:
+        assert self.options is not None
+        return str(self.options.path(self.options.templates)) if self.options.templates \
+            else None
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep connector guides out of the nav: at thousands of connectors a nav listing
+        them all makes every page carry it (quadratic build). The catalog is the way in."""
+
+        def keep(item: Any) -> bool:
+            if isinstance(item, Page) and item.file.src_uri.startswith("connectors/") \
+                    and item.file.src_uri in self.generated:
+                return False
+            if isinstance(item, Section):
+                item.children = [child for child in item.children if keep(child)]
+                return bool(item.children)
+            return True
+
+        nav.items = [item for item in nav.items if keep(item)]
+        return nav
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        assert self.options is not None
+        opts = self.options
+        for value in (opts.catalog, opts.smoke, opts.smoke_config, opts.templates):
+            if value and not opts.is_url(value) and opts.path(value).exists():
+                server.watch(str(opts.path(value)))
+        server.watch(str(render.builtin_templates()))
+        return server
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.project is None:
+            return
+        problems = scan_site(Path(config.site_dir), self.project.redactor)
+        if problems:
+            raise PluginError("secret scan: the built site contains credentials:\n"
+                              + "\n".join(d.format() for d in problems))

@@ -1,0 +1,93 @@
+"""Everything the shells need, loaded once from the options: catalog, smoke runs
+(redacted), decisions, overlays and every diagnostic. Both the CLI and the plugin call
+:func:`load`; neither does its own loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog as catalog_mod
+from . import overlay as overlay_mod
+from . import policy, smoke, troubleshoot
+from .diagnostics import Diagnostic
+from .model import Catalog, SmokeRun
+from .options import Options
+from .redact import Redactor
+
+
+@dataclass
+class Project:
+    options: Options
+    catalog: Catalog
+    runs: list[SmokeRun]
+    decisions: dict[str, policy.Decision]
+    build_date: dt.datetime
+    redactor: Redactor
+    overlays: dict[str, overlay_mod.Overlay] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # local files/folders to watch
+
+    def warnings_by_connector(self) -> dict[str, int]:
+        paths = {c.source.path: c.id for c in self.catalog.connectors}
+        counts: Counter[str] = Counter()
+        for d in self.diagnostics:
+            if not d.is_error and d.path in paths:
+                counts[paths[d.path]] += 1
+        return dict(counts)
+
+    def writer_codes(self) -> dict[str, set[str]]:
+        return {cid: {name for name, _ in o.troubleshooting} for cid, o in self.overlays.items()}
+
+
+def load_catalog(opts: Options) -> tuple[Catalog, list[Diagnostic], list[Path]]:
+    if opts.is_url(opts.catalog):
+        from . import sources
+
+        cat, diags = sources.load_remote_catalog(opts.catalog)
+        return cat, diags, []
+    path = opts.path(opts.catalog)
+    cat, diags = catalog_mod.load_catalog(path)
+    return cat, diags, [path]
+
+
+def load_smoke(opts: Options, known: set[str]) -> tuple[list[SmokeRun], list[Diagnostic],
+                                                         list[Path]]:
+    if not opts.smoke:
+        return [], [], []
+    if opts.is_url(opts.smoke):
+        from . import sources
+
+        runs, diags = sources.load_remote_smoke(opts.smoke, known)
+        return runs, diags, []
+    path = opts.path(opts.smoke)
+    files, diags = smoke.discover(path)
+    runs, more = smoke.load_runs(files, known)
+    return runs, diags + more, [path]
+
+
+def load(opts: Options, *, with_overlays: bool = True) -> Project:
+    now = policy.build_date()
+    diags = policy.validate_build_date()
+    cat, more, inputs = load_catalog(opts)
+    diags += more
+    known = {c.id for c in cat.connectors}
+    redactor = Redactor()
+    if opts.smoke_config:
+        redactor, more = Redactor.from_config(opts.path(opts.smoke_config))
+        diags += more
+    runs, more, smoke_inputs = load_smoke(opts, known)
+    diags += more
+    inputs += smoke_inputs
+    runs = [redactor.redact_run(run) for run in runs]
+    decisions, more = policy.decide(cat, runs, now, opts.stable_max_age_days)
+    diags += more
+    overlays: dict[str, overlay_mod.Overlay] = {}
+    if with_overlays:
+        codes = {c.id: {e.error.code for e in troubleshoot.expected(c, decisions[c.id].history)}
+                 for c in cat.connectors}
+        overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
+        diags += more
+    return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs)

@@ -1,0 +1,135 @@
+"""Jinja2 -> Markdown. Templates ship in the package (``templates/``); a site overrides
+any of them file by file from its own folder, and a single connector's guide with
+``connectors/<id>.md.j2``. Undefined names are errors (StrictUndefined), and every value a
+template prints is escaped by ``escape.inline`` unless a helper already made it
+Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import escape
+from .diagnostics import ConnectorDocsError, error
+from .escape import Markdown
+from .pages import PageSpec
+from .policy import LEVEL_LABELS, Evidence
+
+
+def builtin_templates() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"  # in a wheel
+    return packaged if packaged.is_dir() else here.parent / "templates"  # in a checkout
+
+
+def badge(level: str) -> Markdown:
+    label = LEVEL_LABELS.get(level, "Unknown")
+    return Markdown(f'<span class="cd-badge cd-badge--{escape.anchor(level)}">{label}</span>')
+
+
+_COLORS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e"}
+
+
+def history_svg(history: Iterable[Evidence]) -> Markdown:
+    """A pass/fail strip drawn at build time; each bar has a <title> tooltip, and the
+    figure an aria-label summary, so it reads without JavaScript or colour."""
+    items = list(history)
+    if not items:
+        return Markdown("")
+    width, gap = 12, 3
+    bars = []
+    for i, ev in enumerate(items):
+        title = html.escape(f"{ev.date} {ev.suite}: {ev.status}")
+        bars.append(f'<rect x="{i * (width + gap)}" y="0" width="{width}" height="20" rx="2" '
+                    f'fill="{_COLORS.get(ev.status, "#9e9e9e")}"><title>{title}</title></rect>')
+    counts = {s: sum(1 for e in items if e.status == s) for s in _COLORS}
+    summary = (f"Last {len(items)} smoke results: {counts['passed']} passed, "
+               f"{counts['failed']} failed, {counts['skipped']} skipped")
+    total = len(items) * (width + gap)
+    return Markdown(
+        f'<div class="cd-history"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{summary}" width="{total}" height="20" viewBox="0 0 {total} 20">'
+        + "".join(bars) + f'</svg> <span class="cd-history__text">{summary}</span></div>')
+
+
+def h(value: object) -> Markdown:
+    """Text inside a raw HTML block (Markdown does not process it there)."""
+    return Markdown(html.escape(escape.clean(value), quote=True))
+
+
+def datefmt(value: dt.date | dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "never"
+
+
+def _json(value: Any) -> Markdown:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return escape.code(text)
+
+
+@cache
+def _env(override: str | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if override:
+        loaders.append(jinja2.FileSystemLoader(override))
+    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        finalize=escape.inline,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    env.filters.update(
+        cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
+        anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=h, date=datefmt,
+        json=_json, history=history_svg, md=Markdown,
+    )
+    env.globals.update(level_label=LEVEL_LABELS)
+    return env
+
+
+def clear_cache() -> None:
+    """Forget compiled templates (``mkdocs serve`` calls it when templates change)."""
+    _env.cache_clear()
+
+
+def template_for(page: PageSpec, override: str | None) -> jinja2.Template:
+    env = _env(override)
+    names = [page.template]
+    if page.connector_id:
+        names.insert(0, f"connectors/{page.connector_id}.md.j2")
+    return env.select_template(names)
+
+
+def render(page: PageSpec, override: str | None = None) -> str:
+    try:
+        template = template_for(page, override)
+        return template.render(page=page, **page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConnectorDocsError([error(exc.filename or exc.name or "template",
+                                        f"template syntax error: {exc.message}",
+                                        line=exc.lineno or 0, column=1)]) from None
+    except jinja2.UndefinedError as exc:
+        raise ConnectorDocsError([error(_origin(override, page), f"template error while "
+                                        f"rendering {page.path}: {exc.message}",
+                                        hint="the page's context is listed in the header "
+                                        "comment of the built-in template")]) from None
+
+
+def _origin(override: str | None, page: PageSpec) -> str:
+    env = _env(override)
+    try:
+        source = env.select_template([page.template]).filename
+    except jinja2.TemplateNotFound:
+        source = None
+    return source or page.template

@@ -1,0 +1,130 @@
+"""The error codes a connector's users are expected to meet, best first.
+
+Three sources, merged by HTTP status where one is known: the catalog's ``errorCodes``
+(connector and action level, ordered by ``rank``), failures seen in smoke runs (counted),
+and what the auth type and limits imply (401 expired credentials, 403 missing scope,
+429 rate limited).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .escape import anchor
+from .model import Connector, ErrorCode
+from .policy import Evidence
+
+TOP = 3
+_HTTP = re.compile(r"\b([45]\d\d)\b(?:\s+([A-Z][A-Za-z ]{2,40}))?")
+_REASONS = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
+            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    error: ErrorCode
+    seen_in_smoke: int = 0  # failed results mentioning it
+
+    @property
+    def anchor(self) -> str:
+        return "error-" + anchor(self.error.code)
+
+
+def _rate_text(conn: Connector) -> str:
+    from .wording import describe_rate_limits
+
+    return describe_rate_limits(conn.rate_limits) or "the vendor's limits"
+
+
+def implied(conn: Connector) -> list[ErrorCode]:
+    out = []
+    if conn.auth.type != "none":
+        out.append(ErrorCode(
+            code="401", http_status=401, source="implied",
+            summary="Unauthorized: the credentials are invalid or expired",
+            cause=("The access token expired or was revoked, or the app's consent was "
+                   "withdrawn." if conn.auth.type == "oauth2" else
+                   "The credentials were mistyped, rotated or revoked."),
+            resolution=("Reconnect the account to run the OAuth flow again."
+                        if conn.auth.type == "oauth2" else
+                        "Create new credentials in the vendor's console and update the "
+                        "connection."),
+        ))
+    scopes = sorted({s.name for s in conn.auth.scopes})
+    if scopes:
+        out.append(ErrorCode(
+            code="403", http_status=403, source="implied",
+            summary="Forbidden: a permission scope is missing",
+            cause="The connection was authorized without a scope the action needs.",
+            resolution="Reconnect and grant the scopes the action lists: "
+            + ", ".join(scopes) + ".",
+        ))
+    if conn.rate_limits or any(op.rate_limits for op in conn.operations):
+        out.append(ErrorCode(
+            code="429", http_status=429, source="implied",
+            summary="Too many requests: the rate limit was reached",
+            cause=f"The connector allows {_rate_text(conn)}.",
+            resolution="Wait and retry with exponential back-off (honour the Retry-After "
+            "header when present); spread bulk jobs over time.",
+        ))
+    return out
+
+
+def from_smoke(history: Sequence[Evidence]) -> Counter[int]:
+    seen: Counter[int] = Counter()
+    for ev in history:
+        if ev.status != "failed":
+            continue
+        codes = {int(m.group(1)) for msg in ev.messages for m in _HTTP.finditer(msg)}
+        seen.update(codes)
+    return seen
+
+
+def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
+    """Every known error code for the connector, most expected first."""
+    declared = list(conn.error_codes)
+    for op in conn.operations:
+        for code in op.error_codes:
+            existing = next((i for i, d in enumerate(declared) if d.code == code.code), None)
+            if existing is None:
+                declared.append(code)
+            else:
+                merged = declared[existing]
+                declared[existing] = replace(
+                    merged, operations=tuple(dict.fromkeys(merged.operations + code.operations)))
+    seen = from_smoke(history)
+    by_status = {d.http_status: d for d in declared if d.http_status}
+    for status in seen:
+        if status not in by_status:
+            declared.append(ErrorCode(code=str(status), http_status=status, source="smoke",
+                                      summary=f"HTTP {status} {_REASONS.get(status, '')}"
+                                      .strip()))
+            by_status[status] = declared[-1]
+    for code in implied(conn):
+        if code.http_status in by_status:
+            known = by_status[code.http_status]
+            idx = declared.index(known)
+            declared[idx] = replace(known, cause=known.cause or code.cause,
+                                    resolution=known.resolution or code.resolution)
+        elif all(d.code != code.code for d in declared):
+            declared.append(code)
+
+    def score(item: tuple[int, ErrorCode]) -> tuple[int, float, int]:
+        index, err = item
+        hits = seen.get(err.http_status or -1, 0)
+        if err.rank is not None:
+            return (0, err.rank, index)
+        if hits:
+            return (1, -hits, index)
+        return (2 if err.source == "catalog" else 3, 0, index)
+
+    ordered = [err for _, err in sorted(enumerate(declared), key=score)]
+    return [Entry(err, seen.get(err.http_status or -1, 0)) for err in ordered]
+
+
+def top(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
+    return expected(conn, history)[:TOP]

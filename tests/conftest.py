@@ -1,0 +1,58 @@
+"""Shared fixtures: paths, the real catalog (skipped when ../shared is absent), golden
+files (``pytest --update-goldens`` rewrites them; review the diff)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CATALOG = ROOT / "catalog" / "connectors"
+EXAMPLE_SMOKE = ROOT / "catalog" / "smoke"
+REAL_CATALOG = ROOT.parent / "shared" / "real-catalog" / "connectors"
+# The example site's build date: smoke evidence is judged as of this day.
+EXAMPLE_EPOCH = "1795608000"  # 2026-11-25T12:00:00Z, the day the example evidence is judged
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def golden(update_goldens: bool):  # type: ignore[no-untyped-def]
+    def check(path: Path, actual: str) -> None:
+        if update_goldens or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update_goldens:
+                pytest.fail(f"golden file {path} was missing; written, review and commit it")
+            return
+        expected = path.read_text(encoding="utf-8")
+        assert actual == expected, f"output differs from {path}; run pytest --update-goldens"
+    return check
+
+
+@pytest.fixture
+def real_catalog() -> Path:
+    if not REAL_CATALOG.is_dir():
+        pytest.skip("../shared/real-catalog is not present")
+    return REAL_CATALOG
+
+
+@pytest.fixture
+def chdir(tmp_path: Path) -> Iterator[Path]:
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)

@@ -1,0 +1,101 @@
+"""Catalog loading and lint: the example catalog, the real one, and a corpus of broken
+files whose diagnostics are compared with golden files."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.diagnostics import format_text
+from generator.jsonfile import MAX_JSON_BYTES
+
+from .conftest import EXAMPLE_CATALOG, ROOT
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+GOLDEN = ROOT / "tests" / "golden" / "diagnostics"
+
+
+def test_example_catalog_loads_clean() -> None:
+    catalog, diags = load_catalog(EXAMPLE_CATALOG)
+    assert [d.format() for d in diags] == []
+    assert len(catalog.connectors) == 10
+    by_id = catalog.by_id()
+    assert by_id["ledgerline"].auth.type == "oauth2"
+    assert by_id["ledgerline"].auth.scopes and all(s.description for s in
+                                                   by_id["ledgerline"].auth.scopes)
+    assert by_id["coinrail"].rollout.hidden
+    assert by_id["helpnest"].lifecycle == "preview"
+    assert by_id["driftbox"].lifecycle == "deprecated"
+    claims = Counter(c.lifecycle for c in catalog.connectors)
+    assert claims["stable"] == 5
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BROKEN.iterdir()))
+def test_broken_input_gives_located_diagnostics(case: str, golden, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(BROKEN / case)
+    _, diags = load_catalog(Path("."))
+    text = format_text(diags) + "\n"
+    golden(GOLDEN / f"{case}.txt", text)
+    # Every diagnostic names its file; JSON problems carry line and column.
+    for d in diags:
+        assert d.path and d.path != "."
+        if d.code in ("json", "duplicate-key", "schema", "encoding"):
+            assert d.line > 0 and d.column > 0, d.format()
+
+
+def test_oversized_file_is_rejected(tmp_path: Path) -> None:
+    big = {"id": "big", "name": "Big", "description": "x" * (MAX_JSON_BYTES + 10),
+           "category": "CRM", "authentication": {"type": "api_key"}}
+    (tmp_path / "big.json").write_text(json.dumps(big))
+    catalog, diags = load_catalog(tmp_path)
+    assert catalog.connectors == ()
+    assert any("limit" in d.message and d.is_error for d in diags)
+
+
+def test_symlink_outside_catalog_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.json"
+    outside.write_text('{"id": "leak", "name": "L", "description": "", "category": "CRM",'
+                       ' "authentication": {"type": "api_key"}}')
+    cat = tmp_path / "cat"
+    cat.mkdir()
+    os.symlink(outside, cat / "leak.json")
+    catalog, diags = load_catalog(cat)
+    assert catalog.connectors == ()
+    assert any(d.code == "path-escape" for d in diags)
+
+
+def test_good_connectors_survive_bad_neighbours(tmp_path: Path) -> None:
+    good = {"id": "good", "name": "Good", "description": "", "category": "CRM",
+            "authentication": {"type": "api_key"}}
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "bad.json").write_text("{")
+    (tmp_path / "worse.json").write_text("[]")
+    catalog, diags = load_catalog(tmp_path)
+    assert [c.id for c in catalog.connectors] == ["good"]
+    assert {d.path.rsplit("/", 1)[-1] for d in diags if d.is_error} == {"bad.json",
+                                                                         "worse.json"}
+
+
+def test_real_catalog_loads_with_warnings_only(real_catalog: Path) -> None:
+    catalog, diags = load_catalog(real_catalog)
+    errors = [d.format() for d in diags if d.is_error]
+    assert errors == []
+    assert len(catalog.connectors) == 149
+    codes = Counter(d.code for d in diags)
+    # The quirks the real catalog is known for are reported, not fatal.
+    assert codes["auth-alias"] == 3  # basic_auth
+    assert codes["category-spelling"] >= 2  # E-Commerce, ecommerce
+    assert any("actions_append" in d.message and "did you mean 'actions'" in (d.hint or "")
+               for d in diags)
+    by_id = catalog.by_id()
+    assert {c.category for c in catalog.connectors if c.id in ("shopify", "bigcommerce")} \
+        == {"E-commerce"}
+    assert by_id["slack"].lifecycle == "stable"
+    assert sum(len(c.actions) for c in catalog.connectors) > 1400
+    for d in diags:
+        assert d.line > 0, d.format()  # every real-catalog diagnostic is located
