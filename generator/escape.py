@@ -32,7 +32,8 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _SPACE = re.compile(r"\s+")
-_LEADING = re.compile(r"^(\d+)([.)])")  # "1. text" would start an ordered list
+# At the start of a line these would open a list, a quote or a heading.
+_LEADING = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s|$)")
 SAFE_SCHEMES = ("https", "http", "mailto")
 
 
@@ -44,11 +45,14 @@ def inline(text: object) -> Markdown:
     """Any value as one line of literal Markdown text."""
     if isinstance(text, Markup):
         return text
-    value = _SPACE.sub(" ", clean(text)).strip().translate(_TABLE)
-    if value[:1] in "-.":
-        value = f"&#{ord(value[0])};" + value[1:]
-    value = _LEADING.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", value)
-    return Markdown(value)
+    value = _SPACE.sub(" ", clean(text)).translate(_TABLE)
+    return Markdown(_LEADING.sub(_escape_leading, value))
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    if match.group(2):
+        return f"{match.group(1)}&#{ord(match.group(2))};"
+    return f"{match.group(1)}{match.group(3)}&#{ord(match.group(4))};"
 
 
 def block(text: object) -> Markdown:

@@ -1,9 +1,9 @@
 """The error codes a connector's users are expected to meet, best first.
 
-Three sources, merged by HTTP status where one is known: the catalog's ``errorCodes``
-(connector and action level, ordered by ``rank``), failures seen in smoke runs (counted),
-and what the auth type and limits imply (401 expired credentials, 403 missing scope,
-429 rate limited).
+Three sources, merged by HTTP status where one is known: failures seen in smoke runs
+(most frequent first), the catalog's ``errorCodes`` (connector and action level, ordered
+by ``rank``, then as written), and what the auth type and limits imply (401 expired
+credentials, 403 missing scope, 429 rate limited).
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ class Entry:
     @property
     def anchor(self) -> str:
         return "error-" + anchor(self.error.code)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """``error-429`` also leads to a vendor code declared with httpStatus 429, so an
+        HTTP error can always deep-link to its entry."""
+        status = self.error.http_status
+        alias = f"error-{status}" if status else None
+        return (alias,) if alias and alias != self.anchor else ()
 
 
 def _rate_text(conn: Connector) -> str:
@@ -114,12 +122,14 @@ def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
             declared.append(code)
 
     def score(item: tuple[int, ErrorCode]) -> tuple[int, float, int]:
+        # Failures seen in smoke runs are the strongest evidence of what users meet;
+        # then the catalog's own ranking, its unranked codes, and what auth/limits imply.
         index, err = item
         hits = seen.get(err.http_status or -1, 0)
-        if err.rank is not None:
-            return (0, err.rank, index)
         if hits:
-            return (1, -hits, index)
+            return (0, -hits, index)
+        if err.rank is not None:
+            return (1, err.rank, index)
         return (2 if err.source == "catalog" else 3, 0, index)
 
     ordered = [err for _, err in sorted(enumerate(declared), key=score)]
