@@ -138,16 +138,20 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def _depth_ok(value: Any) -> bool:
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _depth_ok(text: str) -> bool:
+    """Nesting depth within MAX_DEPTH, from the brackets outside strings (cheaper than
+    walking the parsed value)."""
+    if text.count("{") + text.count("[") <= MAX_DEPTH:
+        return True
+    depth = 0
+    for ch in _NOT_BRACKET.sub("", _STRINGS.sub("", text)):
+        depth += 1 if ch in "[{" else -1
         if depth > MAX_DEPTH:
             return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
     return True
 
 
@@ -193,7 +197,7 @@ def parse_json(
         ]
     except RecursionError:
         return None, None, [error(path, "JSON is nested too deeply", code="too-deep")]
-    if not _depth_ok(value):
+    if not _depth_ok(text):
         return None, None, [
             error(path, f"JSON is nested more than {MAX_DEPTH} levels deep", code="too-deep")
         ]

@@ -1,0 +1,151 @@
+"""Real `mkdocs build` runs in a temp dir, checking the produced HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import make_site, mkdocs_build
+
+OVERLAY = """\
+# Ignored title
+
+Writers' intro paragraph.
+
+## Before you begin
+
+You need a **Ledgerline admin** account.
+
+## Troubleshooting
+
+### rate_limited
+
+Our bulk importer pauses automatically; see the runbook.
+
+### 999
+
+No such code.
+
+## Migration from v1
+
+Old tokens stop working on 2027-01-01.
+"""
+
+
+@pytest.fixture(scope="module")
+def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_site(tmp_path_factory.mktemp("internal"),
+                     docs={"connectors/ledgerline.md": OVERLAY,
+                           "connectors/nosuch.md": "# Unknown\n"},
+                     extra={"repo_url": "https://example.com/acme/docs",
+                            "edit_uri": "edit/main/docs/"})
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout
+    (root / "build.log").write_text(result.stdout)
+    return root
+
+
+def html(root: Path, path: str) -> str:
+    return (root / "site" / path).read_text(encoding="utf-8")
+
+
+def test_setup_guide_has_badge_scopes_and_anchors(internal_site: Path) -> None:
+    page = html(internal_site, "connectors/ledgerline/index.html")
+    assert '<span class="cd-badge cd-badge--stable">Stable</span>' in page
+    assert 'id="permission-scopes"' in page
+    assert "<code>invoices.write</code>" in page
+    for anchor in ("error-429", "error-rate-limited", "action-create-invoice",
+                   "trigger-invoice-paid", "before-you-begin", "rate-limits"):
+        assert f'id="{anchor}"' in page, anchor
+    assert "<svg" in page and "smoke results" in page  # history strip
+
+
+def test_downgraded_connector_shows_beta_and_build_warns(internal_site: Path) -> None:
+    page = html(internal_site, "connectors/chatterbox/index.html")
+    assert "cd-badge--beta" in page and "cd-badge--stable" not in page
+    log = (internal_site / "build.log").read_text()
+    assert "'chatterbox' claims availability 'stable' but is shown as Beta" in log
+
+
+def test_overlay_is_merged_and_edit_link_opens_it(internal_site: Path) -> None:
+    page = html(internal_site, "connectors/ledgerline/index.html")
+    assert "Writers&#39; intro paragraph." in page or "Writers' intro paragraph." in page
+    assert "<strong>Ledgerline admin</strong>" in page
+    assert "Our bulk importer pauses automatically" in page
+    assert "Migration from v1" in page
+    assert "Ignored title" not in page
+    assert "https://example.com/acme/docs/edit/main/docs/connectors/ledgerline.md" in page
+    # Writer's before-you-begin text precedes the generated checklist.
+    assert page.index("Ledgerline admin") < page.index("permission to authorize")
+    log = (internal_site / "build.log").read_text()
+    assert "overlay for unknown connector 'nosuch'" in log
+    assert "troubleshooting entry '999' is not an error code of 'ledgerline'" in log
+
+
+def test_nav_does_not_list_connector_pages(internal_site: Path) -> None:
+    page = html(internal_site, "index.html")
+    nav = page[page.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[: nav.index("</nav>")]
+    assert "connectors/ledgerline" not in nav
+    assert "catalog/" in nav
+
+
+def test_indexes_and_catalog_json(internal_site: Path) -> None:
+    for path in ("catalog/index.html", "scopes/index.html", "rate-limits/index.html",
+                 "troubleshooting/index.html", "readiness/index.html"):
+        assert (internal_site / "site" / path).is_file(), path
+    data = json.loads(html(internal_site, "catalog/catalog.json"))
+    ids = {c["id"] for c in data["connectors"]}
+    assert "coinrail" in ids  # internal audience shows hidden connectors
+    trouble = html(internal_site, "troubleshooting/index.html")
+    assert 'href="../connectors/ledgerline/#error-rate-limited"' in trouble
+
+
+def test_public_build_omits_hidden_everywhere(tmp_path: Path) -> None:
+    root = make_site(tmp_path, plugin={"audience": "public"})
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout
+    site = root / "site"
+    assert not (site / "connectors" / "coinrail").exists()
+    assert not (site / "connectors" / "helpnest").exists()
+    assert not (site / "readiness").exists()
+    for path in ("catalog/catalog.json", "search/search_index.json", "sitemap.xml",
+                 "catalog/index.html"):
+        text = (site / path).read_text(encoding="utf-8")
+        assert "coinrail" not in text.lower() and "helpnest" not in text.lower(), path
+    chatter = (site / "connectors" / "chatterbox" / "index.html").read_text()
+    assert "Smoke results" not in chatter
+
+
+def test_strict_option_turns_downgrades_into_errors(tmp_path: Path) -> None:
+    root = make_site(tmp_path, plugin={"strict": True})
+    result = mkdocs_build(root)
+    assert result.returncode == 1
+    assert "Aborted" in result.stdout or "Error" in result.stdout
+    for cid in ("chatterbox", "acme-crm", "stackwise"):
+        assert f"'{cid}' claims availability 'stable'" in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_mkdocs_strict_passes_when_evidence_agrees(tmp_path: Path) -> None:
+    """With link and anchor validation on, the only warnings of the example site are the
+    three deliberate evidence downgrades; with those claims corrected, --strict passes."""
+    root = make_site(tmp_path)
+    for cid in ("chatterbox", "acme-crm", "stackwise"):
+        path = root / "catalog" / "connectors" / f"{cid}.json"
+        path.write_text(re.sub(r'"availability":\s*"stable"', '"availability": "beta"',
+                               path.read_text()))
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stdout
+
+
+def test_broken_catalog_is_a_plugin_error_without_traceback(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    (root / "catalog" / "connectors" / "broken.json").write_text('{"id": "broken",,}')
+    result = mkdocs_build(root)
+    assert result.returncode == 1
+    assert "broken.json:1:17: error: invalid JSON" in result.stdout
+    assert "Traceback" not in result.stdout
