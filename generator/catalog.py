@@ -205,18 +205,42 @@ def check_collisions(connectors: Iterable[Connector]) -> tuple[list[Connector], 
     return kept, diags
 
 
-def finish(connectors: list[Connector], diags: list[Diagnostic]) -> tuple[Catalog, list[Diagnostic]]:
+def finish(connectors: list[Connector],
+           diags: list[Diagnostic]) -> tuple[Catalog, list[Diagnostic]]:
     kept, more = check_collisions(connectors)
     diags = diags + more + lint.check_catalog(kept)
     return Catalog(tuple(sorted(kept, key=lambda c: c.id))), diags
 
 
-def load_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
+LoadCache = dict[tuple[Any, ...], tuple["Connector | None", list[Diagnostic]]]
+
+
+def _stamp(path: Path | None) -> tuple[Any, ...]:
+    if path is None:
+        return ()
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def load_catalog(path: Path, cache: LoadCache | None = None) -> tuple[Catalog, list[Diagnostic]]:
+    """Load every connector below ``path``. With ``cache`` (kept by a long-lived process
+    such as ``mkdocs serve``), files whose path, mtime and size are unchanged are not
+    parsed again, so a rebuild after one edit costs one file."""
     entries, diags = discover(path)
     connectors: list[Connector] = []
+    fresh: LoadCache = {}
     for entry in entries:
-        connector, more = load_entry(entry)
+        key = (_stamp(entry.definition), _stamp(entry.manifest), entry.id, entry.layout)
+        hit = cache.get(key) if cache is not None else None
+        connector, more = hit if hit is not None else load_entry(entry)
+        fresh[key] = (connector, more)
         diags += more
         if connector is not None:
             connectors.append(connector)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     return finish(connectors, diags)

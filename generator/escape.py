@@ -35,6 +35,7 @@ _SPACE = re.compile(r"\s+")
 # At the start of a line these would open a list, a quote or a heading.
 _LEADING = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s|$)")
 SAFE_SCHEMES = ("https", "http", "mailto")
+_CODE_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$"})
 
 
 def clean(text: object) -> str:
@@ -73,7 +74,7 @@ def code(text: object) -> Markdown:
     """Inline code. Raw HTML ``<code>`` with escaped content: no backtick counting, and
     Python-Markdown leaves inline HTML as is."""
     value = html.escape(_SPACE.sub(" ", clean(text)).strip(), quote=True)
-    value = value.translate(str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$"}))
+    value = value.translate(_CODE_TABLE)
     return Markdown(f"<code>{value}</code>")
 
 

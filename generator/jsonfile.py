@@ -76,8 +76,9 @@ class Locator:
                             name = json.loads(tok)
                         except ValueError:
                             name = tok
-                        frame[3] = pointer_join(frame[0], name)
-                        keys[frame[3]] = pos
+                        key_pointer = pointer_join(frame[0], name)
+                        frame[3] = key_pointer
+                        keys[key_pointer] = pos
                         continue
                     here = frame[3] if frame[3] is not None else frame[0]
                     frame[3] = None
@@ -93,6 +94,11 @@ class Locator:
                 stack.append([here, False, 0, None])
         self._keys = keys
         return values
+
+    def known(self) -> set[str]:
+        if self._values is None:
+            self._values = self._build()
+        return set(self._values)
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         if self._values is None:
@@ -255,3 +261,29 @@ def pointer_join(base: str, *parts: str | int) -> str:
     for part in parts:
         out += "/" + str(part).replace("~", "~0").replace("/", "~1")
     return out
+
+
+class FileLocator:
+    """Locates pointers in files already loaded once (for diagnostics found after
+    loading, e.g. docs lint); each file is read and scanned at most once."""
+
+    def __init__(self) -> None:
+        self._locators: dict[str, Locator | None] = {}
+
+    def find(self, path: str, *pointers: str) -> dict[str, Any]:
+        """line/column/pointer of the first of ``pointers`` present in ``path``."""
+        if path not in self._locators:
+            try:
+                with open(path, encoding="utf-8-sig") as handle:
+                    self._locators[path] = Locator(handle.read())
+            except (OSError, UnicodeDecodeError):
+                self._locators[path] = None
+        locator = self._locators[path]
+        for pointer in pointers:
+            if locator is not None:
+                line, col = locator.locate(pointer, key=True)
+                parent = pointer.rsplit("/", 1)[0]
+                if line and (pointer in locator.known() or pointer == pointers[-1]
+                             or not parent):
+                    return {"line": line, "column": col, "pointer": pointer}
+        return {"pointer": pointers[-1] if pointers else None}

@@ -37,7 +37,7 @@ _FLAG_KEYS = {"beta", "privatePreview", "deprecated", "hidden", "featured"}
 
 def _no_remote(uri: str) -> Resource[Any]:
     # jsonschema would otherwise be able to follow remote $refs; catalogs are untrusted.
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @cache
@@ -51,7 +51,6 @@ def schema() -> dict[str, Any]:
 _FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("uri")
 def _is_uri(value: object) -> bool:
     """Absolute URI with a scheme (and a host, except mailto:/urn:)."""
     if not isinstance(value, str):
@@ -63,7 +62,6 @@ def _is_uri(value: object) -> bool:
         bool(parts.netloc) or parts.scheme in ("mailto", "urn"))
 
 
-@_FORMATS.checks("uri-template")
 def _is_uri_template(value: object) -> bool:
     """RFC 6570 shape: balanced, non-nested {expressions}, no spaces or controls."""
     if not isinstance(value, str):
@@ -73,24 +71,28 @@ def _is_uri_template(value: object) -> bool:
     return re.fullmatch(r"(?:[^{}]|\{[^{}]+\})*", value) is not None
 
 
-@_FORMATS.checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if isinstance(value, str):
         dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return True
 
 
-@_FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     if isinstance(value, str):
         dt.date.fromisoformat(value)
     return True
 
 
-@_FORMATS.checks("email")
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) \
         is not None
+
+
+_FORMATS.checks("uri")(_is_uri)
+_FORMATS.checks("uri-template")(_is_uri_template)
+_FORMATS.checks("date-time", raises=ValueError)(_is_datetime)
+_FORMATS.checks("date", raises=ValueError)(_is_date)
+_FORMATS.checks("email")(_is_email)
 
 
 def format_checker() -> FormatChecker:
@@ -117,7 +119,7 @@ def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
 
 @cache
 def _validator() -> Draft202012Validator:
-    registry: Registry[Any] = Registry(retrieve=_no_remote)
+    registry: Registry[Any] = Registry(retrieve=_no_remote)  # type: ignore[call-arg]
     inlined = _inline_refs(schema(), schema())
     inlined.pop("$defs", None)
     return Draft202012Validator(inlined, registry=registry, format_checker=_FORMATS)

@@ -59,12 +59,14 @@ def parameter_rows(schema: Any, prefix: str = "", depth: int = 0) -> list[ParamR
     props = schema.get("properties")
     if not isinstance(props, dict):
         return []
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    raw_required = schema.get("required")
+    required: list[Any] = raw_required if isinstance(raw_required, list) else []
     rows = []
     for name, node in props.items():
         node = node if isinstance(node, dict) else {}
         full = f"{prefix}{name}"
-        enum = node.get("enum") if isinstance(node.get("enum"), list) else []
+        raw_enum = node.get("enum")
+        enum: list[Any] = raw_enum if isinstance(raw_enum, list) else []
         rows.append(ParamRow(full, schema_type(node), name in required, node.get("default"),
                              tuple(enum), str(node.get("description") or ""), depth))
         if isinstance(node.get("properties"), dict):

@@ -23,7 +23,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import export, pages, project, render
+from . import docslint, export, pages, project, render
+from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import scan_site
@@ -62,6 +63,15 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.project: project.Project | None = None
         self.generated: dict[str, str | None] = {}  # src_uri -> overlay src_uri
         self.cache_dir: Path | None = None
+        # Kept across rebuilds of one `mkdocs serve` process: parsed connectors by file
+        # stamp, and rendered pages by what they were rendered from.
+        self.load_cache: LoadCache = {}
+        self.page_cache: dict[str, tuple[Any, str]] = {}
+        self.templates_stamp: tuple[Any, ...] = ()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
+        `mkdocs serve`, and with it the load and page caches."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
@@ -102,12 +112,15 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.options is not None
         try:
-            self.project = proj = project.load(self.options)
+            self.project = proj = project.load(self.options, cache=self.load_cache)
             specs = pages.plan(proj)
-            rendered = [(spec, render.render(spec, self._templates())) for spec in specs]
+            self.templates_stamp = render.templates_stamp(self._templates())
+            rendered = [(spec, self._render(spec)) for spec in specs]
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
-        report(proj.diagnostics, self.options.strict)
+        texts = {spec.path: text for spec, text in rendered}
+        others = [f.src_uri for f in files if f.src_uri not in texts]
+        report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict)
         self.generated = {}
         for spec, text in rendered:
             existing = files.get_file_from_path(spec.path)
@@ -131,6 +144,22 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                 files.append(File.generated(config, f"assets/{name}",
                                             abs_src_path=str(assets / name)))
         return files
+
+    def _render(self, spec: pages.PageSpec) -> str:
+        """Connector guides are re-rendered only when their inputs changed (the connector
+        object comes from the load cache, so identity means unchanged)."""
+        if not spec.connector_id:
+            return render.render(spec, self._templates())
+        ctx = spec.context
+        key = (id(ctx["connector"]), ctx["connector"], ctx["decision"], ctx["overlay"],
+               self.options.audience if self.options else None, self.templates_stamp)
+        cached = self.page_cache.get(spec.path)
+        if cached is not None and cached[0][0] == key[0] and cached[0][2:] == key[2:] \
+                and cached[0][1] is key[1]:
+            return cached[1]
+        text = render.render(spec, self._templates())
+        self.page_cache[spec.path] = (key, text)
+        return text
 
     def _templates(self) -> str | None:
         assert self.options is not None

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import catalog as catalog_mod
 from . import overlay as overlay_mod
 from . import policy, smoke, troubleshoot
 from .diagnostics import Diagnostic
+from .jsonfile import FileLocator
 from .model import Catalog, SmokeRun
 from .options import Options
 from .redact import Redactor
@@ -42,14 +43,15 @@ class Project:
         return {cid: {name for name, _ in o.troubleshooting} for cid, o in self.overlays.items()}
 
 
-def load_catalog(opts: Options) -> tuple[Catalog, list[Diagnostic], list[Path]]:
+def load_catalog(opts: Options, cache: catalog_mod.LoadCache | None = None
+                 ) -> tuple[Catalog, list[Diagnostic], list[Path]]:
     if opts.is_url(opts.catalog):
         from . import sources
 
         cat, diags = sources.load_remote_catalog(opts.catalog)
         return cat, diags, []
     path = opts.path(opts.catalog)
-    cat, diags = catalog_mod.load_catalog(path)
+    cat, diags = catalog_mod.load_catalog(path, cache)
     return cat, diags, [path]
 
 
@@ -68,10 +70,11 @@ def load_smoke(opts: Options, known: set[str]) -> tuple[list[SmokeRun], list[Dia
     return runs, diags + more, [path]
 
 
-def load(opts: Options, *, with_overlays: bool = True) -> Project:
+def load(opts: Options, *, with_overlays: bool = True,
+         cache: catalog_mod.LoadCache | None = None) -> Project:
     now = policy.build_date()
     diags = policy.validate_build_date()
-    cat, more, inputs = load_catalog(opts)
+    cat, more, inputs = load_catalog(opts, cache)
     diags += more
     known = {c.id for c in cat.connectors}
     redactor = Redactor()
@@ -90,4 +93,17 @@ def load(opts: Options, *, with_overlays: bool = True) -> Project:
                  for c in cat.connectors}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
         diags += more
-    return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs)
+    return Project(opts, cat, runs, decisions, now, redactor, overlays, locate(diags), inputs)
+
+
+def locate(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Give a line and column to diagnostics found after loading (policy, overlays) that
+    name a JSON pointer in a local file."""
+    files = FileLocator()
+    out = []
+    for d in diags:
+        if d.pointer and not d.line and d.path.endswith(".json") and Path(d.path).is_file():
+            where = files.find(d.path, d.pointer)
+            d = replace(d, line=where.get("line", 0), column=where.get("column", 0))
+        out.append(d)
+    return out

@@ -98,6 +98,16 @@ def _env(override: str | None) -> jinja2.Environment:
     return env
 
 
+def templates_stamp(override: str | None) -> tuple[tuple[str, int], ...]:
+    """Names and mtimes of every template: rendered pages are reused while it holds."""
+    stamp = []
+    for folder in (override, str(builtin_templates())):
+        if folder and Path(folder).is_dir():
+            for path in sorted(Path(folder).rglob("*.j2")):
+                stamp.append((str(path), path.stat().st_mtime_ns))
+    return tuple(stamp)
+
+
 def clear_cache() -> None:
     """Forget compiled templates (``mkdocs serve`` calls it when templates change)."""
     _env.cache_clear()

@@ -1,0 +1,113 @@
+"""Documentation lint (``validate --docs``, also run by the plugin): gaps a reader would
+hit, and broken links or anchors in the generated pages. Warnings by default, errors
+under ``strict``. The generated output must always pass its own lint (tested)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from . import pages, render, troubleshoot
+from .diagnostics import Diagnostic, warning
+from .jsonfile import FileLocator
+from .project import Project
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_ATTR_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)\s*\}")
+_HTML_ID = re.compile(r'\bid="([^"]+)"')
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
+
+
+def _heading_slug(text: str) -> str:
+    # What the toc extension derives for a heading without an explicit id.
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"&#?\w+;", "", text)
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+def anchors_of(markdown: str) -> set[str]:
+    found = set(_ATTR_ID.findall(markdown)) | set(_HTML_ID.findall(markdown))
+    for title in _HEADING.findall(markdown):
+        if not _ATTR_ID.search(title):
+            found.add(_heading_slug(title))
+    return found
+
+
+def check_links(texts: dict[str, str], known_files: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every relative link between generated pages points at a page and an anchor that
+    exist. ``known_files`` are other files of the site (the writer's own pages)."""
+    anchors = {path: anchors_of(text) for path, text in texts.items()}
+    others = set(known_files)
+    diags = []
+    for path, text in texts.items():
+        for target in _LINK.findall(text):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                continue  # external (its scheme was checked when it was escaped)
+            file_part, _, fragment = target.partition("#")
+            dest = posixpath.normpath(posixpath.join(posixpath.dirname(path), file_part)) \
+                if file_part else path
+            if dest not in anchors:
+                if dest not in others and not dest.endswith(".json"):
+                    diags.append(warning(f"(generated) {path}", f"link to missing page "
+                                         f"'{target}'", code="broken-link"))
+                continue
+            if fragment and fragment not in anchors[dest]:
+                diags.append(warning(f"(generated) {path}", f"link to missing anchor "
+                                     f"'{target}'", code="broken-anchor"))
+    return diags
+
+
+def _param_pointer(base: str, name: str) -> str:
+    pointer = base + "/parameters"
+    for part in name.split("."):
+        if part.endswith("[]"):
+            pointer += f"/properties/{part[:-2]}/items"
+        else:
+            pointer += f"/properties/{part}"
+    return pointer
+
+
+def check_content(project: Project) -> list[Diagnostic]:
+    diags = []
+    files = FileLocator()
+    for conn in pages.visible(project):
+        path = conn.source.path
+        overlay = project.overlays.get(conn.id)
+        for index, scope in enumerate(conn.auth.scopes):
+            if not scope.description:
+                where = files.find(path, f"/authentication/scopes/{index}",
+                                   f"/authentication/config/scopes/{index}")
+                diags.append(warning(path, f"scope '{scope.name}' has no description",
+                                     code="doc-scope", **where,
+                                     hint='write {"scope": "...", "description": "..."}'))
+        for op in conn.operations:
+            for row in pages.parameter_rows(op.parameters):
+                if not row.description:
+                    where = files.find(path, _param_pointer(op.pointer, row.name))
+                    diags.append(warning(path, f"{op.kind} '{op.id}' parameter '{row.name}' "
+                                         "has no description", code="doc-parameter", **where))
+        for entry in troubleshoot.expected(conn, project.decisions[conn.id].history):
+            code = entry.error
+            if code.source != "catalog" or code.resolution or \
+                    (overlay and overlay.entry(code.code)):
+                continue
+            pointers = [f"/errorCodes/{code.code}"] + [
+                f"{op.pointer}/errorCodes/{code.code}" for op in conn.operations
+                if code.code in {c.code for c in op.error_codes}]
+            diags.append(warning(path, f"error code '{code.code}' has no troubleshooting "
+                                 "entry (no resolution in the catalog, no writer's entry)",
+                                 code="doc-error-code", **files.find(path, *pointers),
+                                 hint=f"add a resolution, or '### {code.code}' under "
+                                 f"'## Troubleshooting' in docs/connectors/{conn.id}.md"))
+    return diags
+
+
+def lint(project: Project, texts: dict[str, str] | None = None,
+         known_files: Iterable[str] = ()) -> list[Diagnostic]:
+    if texts is None:
+        override = str(project.options.path(project.options.templates)) \
+            if project.options.templates else None
+        texts = {s.path: render.render(s, override) for s in pages.plan(project)}
+    return check_content(project) + check_links(texts, known_files)

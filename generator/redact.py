@@ -1,0 +1,373 @@
+"""Secrets never reach the site: redact smoke output, then scan the built site.
+
+Given the smoke runner's credentials file, every value under ``credentials`` and
+``additionalConfig`` is a secret, matched in every form it can take on its way into a page:
+as is, base64 (standard and URL-safe, padded or not, and inside a longer base64 value such as
+``Basic base64(user:secret)``), URL-encoded, JSON-escaped and HTML-escaped. Well-known token
+shapes (Bearer and Basic headers, Slack, Stripe, AWS, GitHub, JWT, passwords in URLs) are
+matched even without a config. Diagnostics name where a secret is, never the secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import dataclasses
+import gzip
+import html
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from .diagnostics import Diagnostic, Severity, error, warning
+from .model import SmokeRun
+from .smoke import JsonSource, escape_pointer
+
+REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 4
+MAX_CONFIG_BYTES = 20 * 1024 * 1024
+MAX_SCANNED_BYTES = 256 * 1024 * 1024  # per file, after decompression
+SCANNED_SUFFIXES = (
+    ".html", ".htm", ".xml", ".json", ".js", ".mjs", ".txt", ".md", ".svg", ".css", ".map",
+    ".csv", ".yml", ".yaml", ".webmanifest",
+)  # fmt: skip
+_SECTIONS = ("credentials", "additionalConfig")
+_USER_KEYS = {"username", "user", "login", "email", "clientid", "accountsid", "apikey"}
+_PASSWORD_KEYS = {"password", "pass", "secret", "clientsecret", "apisecret", "authtoken"}
+_MIN_FRAGMENT = 8  # shorter base64 fragments would match unrelated text
+
+# Token shapes. Each alternative starts with a literal character or a character class so
+# that the regex engine rejects it cheaply at most positions. A group named ``v<n>`` is the
+# secret part (the rest stays readable); ``w<n>`` means the whole match is secret.
+_SHAPES: tuple[tuple[str, str], ...] = (
+    ("Bearer token",
+     r"[Bb](?<![\w-][Bb])(?:earer|EARER)[ \t]+(?P<v0>(?=[\w.~+/-]*\d)[\w.~+/-]{8,}=*)"),
+    ("HTTP Basic credentials",
+     r"[Bb](?<![\w-][Bb])(?:asic|ASIC)[ \t]+"
+     r"(?P<v1>(?=[A-Za-z0-9+/]*[0-9+/])[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])"),
+    ("Slack token", r"x(?<![\w-]x)(?P<w2>ox[abposr]-(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{10,})"),
+    ("Stripe secret key", r"[sr](?<![\w-][sr])(?P<w3>k_(?:live|test)_[0-9A-Za-z]{8,})"),
+    ("AWS access key id",
+     r"A(?<![0-9A-Z]A)(?P<w4>(?:KIA|SIA)(?![0-9A-Z]{9}EXAMPLE)[0-9A-Z]{16})(?![0-9A-Z])"),
+    ("JSON Web Token", r"e(?<![\w-]e)(?P<w5>yJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)"),
+    ("GitHub token",
+     r"g(?<![\w-]g)(?P<w6>h[pousr]_[A-Za-z0-9]{20,}|ithub_pat_[A-Za-z0-9_]{20,})"),
+    ("password in a URL",
+     r":(?<=\w:)//[^\s/:@'\"<>]+:(?P<v7>[^\s/@'\"<>]+)@"),
+    ("password parameter",
+     r"[Pp](?<![\w-][Pp])(?:assword|asswd|ASSWORD|wd)="
+     r"(?P<v8>(?![{$<\[%*])[^\s&\"'<>;]{3,})"),
+    ("password in JSON", r"\"(?:[Pp]assword|[Pp]asswd)\"\s*:\s*\"(?P<v9>[^\"\\]{3,})\""),
+)  # fmt: skip
+_SHAPE_PATTERN = re.compile("|".join(pattern for _, pattern in _SHAPES))
+
+
+class Redactor:
+    """Replaces secrets (all encodings) and token shapes with ``[REDACTED]``.
+
+    Secrets shorter than four characters are ignored: they cannot be told from ordinary
+    text (``from_config`` warns about them). All forms of all secrets make one compiled
+    regex, built as a trie so the longest form at a position wins; the token shapes make
+    another.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._labels: dict[str, str] = {}  # every literal form -> what it is
+        self._pattern: re.Pattern[str] | None = None
+        for number, secret in enumerate(secrets, 1):
+            self._add(secret, f"configured secret #{number}")
+
+    @classmethod
+    def from_config(cls, path: Path) -> tuple[Redactor, list[Diagnostic]]:
+        """Read the smoke runner's credentials file. On any problem: a redactor for token
+        shapes only, and error diagnostics (so the build fails rather than leaks)."""
+        name = str(path)
+        try:
+            with path.open("rb") as stream:
+                data = stream.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            return cls(), [error(name, f"cannot read smoke config: {exc.strerror or exc}")]
+        if len(data) > MAX_CONFIG_BYTES:
+            return cls(), [error(name, "smoke config is larger than 20 MB")]
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            return cls(), [error(name, "smoke config is not UTF-8 text", line=line)]
+        source = JsonSource(text)
+        document, diags = source.load(name)
+        if diags:
+            return cls(), diags
+        redactor, found = cls.from_config_data(document, name)
+        located = []
+        for diag in found:
+            line, column = source.locate(diag.pointer or "")
+            located.append(dataclasses.replace(diag, line=line, column=column))
+        return redactor, located
+
+    @classmethod
+    def from_config_data(cls, data: Any, name: str) -> tuple[Redactor, list[Diagnostic]]:
+        """Collect secrets from already parsed config data (``name`` is for diagnostics)."""
+        redactor = cls()
+        if not isinstance(data, dict):
+            return redactor, [
+                error(
+                    name,
+                    "smoke config must be an object mapping connector ids to settings",
+                    pointer="",
+                    hint='e.g. {"slack": {"credentials": {"botToken": "xoxb-..."}}}',
+                    code="smoke-config",
+                )
+            ]
+        diags: list[Diagnostic] = []
+        for key, entry in data.items():
+            app_id = str(key)
+            at = f"/{escape_pointer(app_id)}"
+            if app_id.startswith("$"):
+                continue
+            if not isinstance(entry, dict):
+                diags.append(warning(name, f"entry '{app_id}' is not an object", pointer=at))
+                continue
+            for section in _SECTIONS:
+                if section in entry:
+                    where = f"{at}/{section}"
+                    diags.extend(redactor._add_tree(entry[section], where, name))
+                    redactor._add_pairs(entry[section], where)
+        return redactor, diags
+
+    # ------------------------------------------------------------------ collecting
+
+    def _add_tree(self, value: Any, at: str, name: str) -> list[Diagnostic]:
+        if isinstance(value, dict):
+            found: list[Diagnostic] = []
+            for key, item in value.items():
+                found += self._add_tree(item, f"{at}/{escape_pointer(str(key))}", name)
+            return found
+        if isinstance(value, list):
+            return [d for i, v in enumerate(value) for d in self._add_tree(v, f"{at}/{i}", name)]
+        if isinstance(value, bool) or value is None:
+            return []
+        text = value if isinstance(value, str) else json.dumps(value)
+        if not text.strip():
+            return []
+        if len(text) < MIN_SECRET_LENGTH:
+            return [
+                Diagnostic(
+                    path=name,
+                    severity=Severity.WARNING,
+                    message=f"value shorter than {MIN_SECRET_LENGTH} characters "
+                    "cannot be redacted safely",
+                    pointer=at,
+                    hint="use a longer test credential, or make sure no output prints it",
+                    code="secret-too-short",
+                )
+            ]
+        self._add(text, f"smoke-config value {at}")
+        return []
+
+    def _add_pairs(self, section: Any, at: str) -> None:
+        """``user:password`` pairs, as HTTP Basic auth sends them (base64 only)."""
+        if not isinstance(section, dict):
+            return
+        plain = {re.sub(r"[^a-z]", "", str(k).lower()): v for k, v in section.items()}
+        users = [v for k, v in plain.items() if k in _USER_KEYS and isinstance(v, str)]
+        passwords = [v for k, v in plain.items() if k in _PASSWORD_KEYS and isinstance(v, str)]
+        for user in users:
+            for password in passwords:
+                pair = f"{user}:{password}".encode()
+                for form in _base64_forms(pair):
+                    self._labels.setdefault(form, f"smoke-config user:password {at} (base64)")
+        self._pattern = None
+
+    def _add(self, secret: str, label: str) -> None:
+        if len(secret) < MIN_SECRET_LENGTH:
+            return
+        for form, encoding in _forms(secret):
+            self._labels.setdefault(form, f"{label} ({encoding})")
+        for line in secret.splitlines():  # a PEM key may be printed line by line
+            if len(line.strip()) >= 16 and line != secret:
+                self._add(line.strip(), f"{label}, one line")
+        self._pattern = None
+
+    # ------------------------------------------------------------------- matching
+
+    @property
+    def literals(self) -> re.Pattern[str] | None:
+        """Every form of every configured secret, as one regex (None without secrets)."""
+        if self._pattern is None and self._labels:
+            self._pattern = re.compile("|".join(_trie_alternatives(self._labels)))
+        return self._pattern
+
+    def redact(self, text: str) -> str:
+        # Configured secrets first, so a token shape overlapping one cannot leave a piece
+        # of it behind; then the shapes. Two passes beat one combined regex: with only
+        # literal alternatives the engine skips impossible positions by first character.
+        if self.literals is not None:
+            text = self.literals.sub(REDACTED, text)
+        return _SHAPE_PATTERN.sub(_replace_shape, text)
+
+    def find(self, text: str) -> list[str]:
+        """What kinds of secret appear in ``text`` (descriptions, never the values)."""
+        return list(dict.fromkeys(label for _, label in self.hits(text)))
+
+    def hits(self, text: str) -> list[tuple[int, str]]:
+        """(offset, description) of every secret in ``text``, in order; a token shape
+        overlapping a configured secret is not reported a second time."""
+        found: list[tuple[int, str]] = []
+        spans: list[tuple[int, int]] = []
+        if self.literals is not None:
+            for match in self.literals.finditer(text):
+                found.append((match.start(), self._labels[match.group()]))
+                spans.append(match.span())
+        for match in _SHAPE_PATTERN.finditer(text):
+            start, end = match.span()
+            if not any(s < end and start < e for s, e in spans):
+                found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
+        return sorted(found)
+
+    def redact_run(self, run: SmokeRun) -> SmokeRun:
+        results = tuple(
+            dataclasses.replace(r, messages=tuple(self.redact(m) for m in r.messages))
+            for r in run.results
+        )
+        return dataclasses.replace(run, results=results)
+
+
+def _replace_shape(match: re.Match[str]) -> str:
+    group = match.lastgroup or "w"
+    if group[0] == "w":
+        return REDACTED
+    text, start = match.group(), match.start()
+    return text[: match.start(group) - start] + REDACTED + text[match.end(group) - start :]
+
+
+def _base64_forms(raw: bytes) -> list[str]:
+    standard = base64.b64encode(raw).decode()
+    urlsafe = base64.urlsafe_b64encode(raw).decode()
+    return [standard, standard.rstrip("="), urlsafe, urlsafe.rstrip("=")]
+
+
+def _forms(secret: str) -> Iterator[tuple[str, str]]:
+    """Every way ``secret`` can be written into a page, with a label for each."""
+    raw = secret.encode()
+    yield secret, "as is"
+    for form in _base64_forms(raw):
+        yield form, "base64"
+    # Inside a longer base64 value the secret starts at byte offset 0, 1 or 2 of a 3-byte
+    # group; the characters encoding only the secret's own complete groups are fixed.
+    for offset, skip in ((0, 0), (1, 2), (2, 3)):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        fragment = encoded[skip : (offset + len(raw)) // 3 * 4]
+        if len(fragment) >= _MIN_FRAGMENT:
+            yield fragment, "base64, inside a longer value"
+            yield fragment.replace("+", "-").replace("/", "_"), "base64, inside a longer value"
+    for form in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        yield form, "URL-encoded"
+        yield re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), form), "URL-encoded"
+    escaped = [
+        html.escape(secret),
+        html.escape(secret, quote=False),
+        html.escape(secret).replace("&#x27;", "&#39;").replace("&quot;", "&#34;"),
+    ]
+    for form in escaped:
+        yield form, "HTML-escaped"
+    for form in [secret, *escaped]:
+        for ascii_only in (True, False):
+            quoted = json.dumps(form, ensure_ascii=ascii_only)[1:-1]
+            yield quoted, "JSON-escaped"
+            yield quoted.replace("/", "\\/"), "JSON-escaped"
+
+
+def _trie_alternatives(words: Iterable[str]) -> list[str]:
+    """Top-level regex alternatives matching any of ``words``, longest first at a position.
+
+    A trie keeps the engine's work per position small (one character test per distinct
+    first character instead of one per word); chains without branches become literals."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> list[str]:
+        out = []
+        for char in sorted(k for k in node if k):
+            chain, child = [char], node[char]
+            while len(child) == 1 and "" not in child:
+                (char, child), *_ = child.items()
+                chain.append(char)
+            out.append(re.escape("".join(chain)) + subpattern(child))
+        return out
+
+    def subpattern(node: dict[str, Any]) -> str:
+        inner = branches(node)
+        if not inner:
+            return ""
+        body = inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branches(root)
+
+
+# ----------------------------------------------------------------------- site scan
+
+
+def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
+    """Report every secret in the built site as an error at file:line:column. Text files
+    are scanned (``SCANNED_SUFFIXES``), gzip files by their decompressed content. Lines
+    repeated across pages (navigation, theme) are matched once."""
+    if not site_dir.is_dir():
+        return [error(str(site_dir), "built site folder not found")]
+    diags: list[Diagnostic] = []
+    seen: dict[str, list[tuple[int, str]]] = {}
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(site_dir).as_posix()
+        lower = path.name.lower()
+        compressed = lower.endswith(".gz")
+        if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
+            continue
+        data, problem = _read_scanned(path, compressed)
+        if problem:
+            diags.append(error(rel, problem, code="secret-scan"))
+            continue
+        for _, description in redactor.hits(rel):
+            diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
+        text = data.decode("utf-8", errors="replace")
+        for number, line in enumerate(text.split("\n"), 1):
+            found = seen.get(line)
+            if found is None:
+                found = seen[line] = list(redactor.hits(line)) if line.strip() else []
+            for column, description in found:
+                diags.append(
+                    error(
+                        rel,
+                        f"{description} in the built site",
+                        line=number,
+                        column=column + 1,
+                        hint="redact smoke messages (smoke_config) and remove the value "
+                        "from catalog, overlays and templates; rotate the credential",
+                        code="secret-in-site",
+                    )
+                )
+    return diags
+
+
+def _read_scanned(path: Path, compressed: bool) -> tuple[bytes, str | None]:
+    try:
+        if compressed:
+            with gzip.open(path, "rb") as stream:
+                data = stream.read(MAX_SCANNED_BYTES + 1)
+        else:
+            data = path.read_bytes()
+    except (OSError, EOFError, zlib.error) as exc:
+        return b"", f"cannot read for the secret scan: {exc}"
+    if len(data) > MAX_SCANNED_BYTES:
+        return b"", "larger than 256 MB (decompressed); not scanned for secrets"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    return data, None

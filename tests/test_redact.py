@@ -1,0 +1,306 @@
+"""Secrets never reach the site: redaction of smoke output and the built-site scan."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from generator.model import SmokeResult, SmokeRun
+from generator.redact import REDACTED, Redactor, scan_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "smoke"
+CONFIG = FIXTURES / "connector-smoke.config.json"
+SHARED_EXAMPLE = (
+    Path(__file__).parents[2] / "shared/real-catalog/configs/connector-smoke.config.example.json"
+)
+
+SECRET = 'S3cr3t/P@ss+word&more"<é>'  # characters every encoding treats differently
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+def urlsafe(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+ENCODINGS = {
+    "as is": SECRET,
+    "base64": b64(SECRET.encode()),
+    "base64 unpadded": b64(SECRET.encode()).rstrip("="),
+    "base64url": urlsafe(SECRET.encode()),
+    "base64url unpadded": urlsafe(SECRET.encode()).rstrip("="),
+    "quote": quote(SECRET, safe=""),
+    "quote keeping /": quote(SECRET),
+    "quote_plus": quote_plus(SECRET),
+    "lowercase percent": re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), quote(SECRET, safe="")),
+    "json": json.dumps(SECRET)[1:-1],
+    "json unicode": json.dumps(SECRET, ensure_ascii=False)[1:-1],
+    "json escaped slash": json.dumps(SECRET)[1:-1].replace("/", "\\/"),
+    "html": html.escape(SECRET),
+    "html no quotes": html.escape(SECRET, quote=False),
+    "json of html": json.dumps(html.escape(SECRET))[1:-1],
+}
+
+
+@pytest.mark.parametrize("form", ENCODINGS.values(), ids=ENCODINGS.keys())
+def test_every_encoding_of_a_secret_is_redacted(form: str) -> None:
+    redactor = Redactor([SECRET])
+    text = f"request failed: <{form}> (retry)"
+    out = redactor.redact(text)
+    assert form not in out
+    assert out == f"request failed: <{REDACTED}> (retry)"
+    assert redactor.find(text)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"u", b"us", b"user:", b"apikey:"])
+def test_secret_inside_a_longer_base64_value(prefix: bytes) -> None:
+    secret = b"tok-91b2c3d4e5f6"
+    redactor = Redactor([secret.decode()])
+    blob = b64(prefix + secret + b"|suffix")
+    out = redactor.redact(f"header X-Auth: {blob}")
+    first, last = len(prefix), len(prefix) + len(secret)  # the secret's bytes
+    # base64 characters that encode the secret's bytes and nothing else
+    pure = "".join(c for i, c in enumerate(blob) if first <= 6 * i // 8 and (6 * i + 5) // 8 < last)
+    assert len(pure) >= 16
+    assert REDACTED in out
+    assert not any(pure[i : i + 8] in out for i in range(len(pure) - 7))
+
+
+def test_user_password_pair_base64() -> None:
+    redactor, _diags = Redactor.from_config(CONFIG)
+    pair = b64(b"smoke-bot@example.com:S3cr3t/P@ss+word&more")
+    out = redactor.redact(f"Authorization header was {pair} !")
+    assert out == f"Authorization header was {REDACTED} !"
+
+
+def test_configured_secret_overlapping_a_token_shape_leaves_nothing_behind() -> None:
+    redactor = Redactor(["abc def1234"])  # the password= shape would stop at the space
+    text = "POST /login password=abc def1234 ok"
+    assert redactor.redact(text) == f"POST /login password={REDACTED} ok"
+    assert redactor.find(text) == ["configured secret #1 (as is)"]  # reported once
+
+
+def test_longest_secret_wins() -> None:
+    redactor = Redactor(["abcd1234", "abcd1234-extended-part"])
+    assert redactor.redact("x abcd1234-extended-part y") == f"x {REDACTED} y"
+    assert redactor.redact("x abcd1234 y") == f"x {REDACTED} y"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        ("Authorization: Bearer ya29.a0AfH6SMBx3-abc_123", f"Authorization: Bearer {REDACTED}",
+         "Bearer token"),
+        ("auth: Basic dXNlcjpodW50ZXIy", f"auth: Basic {REDACTED}", "HTTP Basic credentials"),
+        ("token xoxb-1234567890-abcdefghijkl used", f"token {REDACTED} used", "Slack token"),
+        ("xoxp-2222222222-3333 and xapp-1", f"{REDACTED} and xapp-1", "Slack token"),
+        ("key=sk_live_4eC39HqLyjWDarjtT1zdp7dc;", f"key={REDACTED};", "Stripe secret key"),
+        ("rk_live_51H8abcdEFGH and sk_test_51H8abcdEFGH", f"{REDACTED} and {REDACTED}",
+         "Stripe secret key"),
+        ("id AKIAIOSFODNN7ABCDEFG.", f"id {REDACTED}.", "AWS access key id"),
+        ("jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl end",
+         f"jwt={REDACTED} end", "JSON Web Token"),
+        ("ghp_" + "A1b2" * 9 + " x", f"{REDACTED} x", "GitHub token"),
+        ("github_pat_11ABCDEFG0123456789_abcdefghijk", REDACTED, "GitHub token"),
+        ("GET https://bob:hunter22@db.example.com/x", f"GET https://bob:{REDACTED}@db.example.com/x",
+         "password in a URL"),
+        ("login?user=bob&password=hunter22&next=/", f"login?user=bob&password={REDACTED}&next=/",
+         "password parameter"),
+        ('body {"user": "bob", "password": "hunter22"}', f'body {{"user": "bob", "password": '
+         f'"{REDACTED}"}}', "password in JSON"),
+    ],
+)  # fmt: skip
+def test_token_shapes_without_a_config(text: str, expected: str, kind: str) -> None:
+    redactor = Redactor()
+    assert redactor.redact(text) == expected
+    assert redactor.find(text) == [kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Send the Bearer token in the Authorization header.",
+        "Basic authentication needs a username and password.",
+        "AWS documents the example key AKIAIOSFODNN7EXAMPLE.",
+        "Bot tokens start with xoxb- and are issued per workspace.",
+        "Pass password={password} or password=<your password>.",
+        "http://localhost:8080/path@version and mailto:team@example.com",
+        "Stripe keys look like sk_live_... (never commit them).",
+        "eyJ is how a JWT starts",
+    ],
+)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    redactor = Redactor()
+    assert redactor.redact(text) == text
+    assert redactor.find(text) == []
+
+
+def test_from_config_collects_credentials_and_additional_config() -> None:
+    redactor, _diags = Redactor.from_config(CONFIG)
+    text = (
+        "slack token xoxb-test-9f8e7d6c5b4a, jira cloud-7b1f2e90, tableau tbl-PAT-5a6b7c8d9e0f, "
+        "channel #automation-smoke, name docs-smoke-pat-2"
+    )
+    out = redactor.redact(text)
+    for secret in ("xoxb-test-9f8e7d6c5b4a", "cloud-7b1f2e90", "tbl-PAT-5a6b7c8d9e0f"):
+        assert secret not in out
+    assert "#automation-smoke" in out  # action parameters are not secrets
+    # personalAccessTokenName is a credential too, so it goes, wherever it stands
+    assert "docs-smoke-pat" not in out
+    assert out.count(REDACTED) == 4
+
+
+def test_short_values_are_warned_by_pointer_not_value() -> None:
+    _redactor, diags = Redactor.from_config(CONFIG)
+    messages = {(d.pointer, d.is_error) for d in diags}
+    assert messages == {
+        ("/jira/additionalConfig/retries", False),
+        ("/tableau/credentials/siteId", False),
+    }
+    siteid = next(d for d in diags if d.pointer == "/tableau/credentials/siteId")
+    assert siteid.line == 18 and siteid.column > 1
+    assert "'ab'" not in siteid.format() and '"ab"' not in siteid.format()
+
+
+def test_find_names_kinds_never_values() -> None:
+    redactor, _ = Redactor.from_config(CONFIG)
+    found = redactor.find("x " + b64(b"tbl-PAT-5a6b7c8d9e0f") + " Bearer abc123456789")
+    assert found == [
+        "smoke-config value /tableau/credentials/personalAccessTokenSecret (base64)",
+        "Bearer token",
+    ]
+    assert not any("5a6b7c8d9e0f" in kind for kind in found)
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLE.exists(), reason="../shared is absent")
+def test_real_example_config() -> None:
+    redactor, diags = Redactor.from_config(SHARED_EXAMPLE)
+    assert diags == []
+    out = redactor.redact("Connection test failed: token YOUR_QBO_TOKEN rejected for 1234567890")
+    assert out == f"Connection test failed: token {REDACTED} rejected for {REDACTED}"
+
+
+@pytest.mark.parametrize(
+    ("content", "words", "line"),
+    [
+        (b'{\n  "slack": {"credentials": {"botToken": "xoxb-1",}}\n}', "invalid JSON", 2),
+        (b'["not", "an", "object"]', "must be an object", 1),
+        (b'{"a": {"credentials": {"k": "v1234"}}, "a": {}}', "duplicate key", 1),
+        (b"\xff\xfe{}", "not UTF-8", 1),
+    ],
+)
+def test_bad_config_is_a_located_error(
+    tmp_path: Path, content: bytes, words: str, line: int
+) -> None:
+    path = tmp_path / "connector-smoke.config.json"
+    path.write_bytes(content)
+    redactor, diags = Redactor.from_config(path)
+    (diag,) = diags
+    assert diag.is_error and words in diag.message
+    assert diag.line == line
+    assert redactor.redact("Bearer abcdef123456") == f"Bearer {REDACTED}"  # shapes still work
+
+
+def test_bad_config_fixture_and_missing_file(tmp_path: Path) -> None:
+    _, diags = Redactor.from_config(FIXTURES / "bad-config.json")
+    assert [(d.line, d.is_error) for d in diags] == [(3, True)]
+    _, diags = Redactor.from_config(tmp_path / "nope.json")
+    assert diags[0].is_error and "cannot read" in diags[0].message
+
+
+def test_from_config_data_accepts_nested_and_numbers() -> None:
+    data = {"x": {"credentials": {"oauth": {"tokens": ["tok-aaaa1111", 98765432]}}}}
+    redactor, diags = Redactor.from_config_data(data, "inline")
+    assert diags == []
+    assert redactor.redact("tok-aaaa1111 98765432") == f"{REDACTED} {REDACTED}"
+    _, diags = Redactor.from_config_data({"x": "nope"}, "inline")
+    assert [d.is_error for d in diags] == [False]
+
+
+def test_redact_run_replaces_messages_only() -> None:
+    run = SmokeRun(
+        path="2026-11-20-qa.log",
+        suite="qa",
+        ran_at=dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc),
+        results=(
+            SmokeResult("slack", "failed", 5.0, ("401 for xoxb-test-9f8e7d6c5b4a", "ok"), 4),
+            SmokeResult("stripe", "passed", 1.0, (), 6),
+        ),
+        format="console",
+    )
+    redactor, _ = Redactor.from_config(CONFIG)
+    clean = redactor.redact_run(run)
+    assert clean.results[0].messages == (f"401 for {REDACTED}", "ok")
+    assert clean.results[0].line == 4 and clean.results[1] == run.results[1]
+    assert run.results[0].messages[0].endswith("5b4a")  # the original is untouched
+
+
+# ---------------------------------------------------------------------------- scan
+
+
+def build_site(root: Path, leak: str) -> None:
+    (root / "connectors" / "slack").mkdir(parents=True)
+    (root / "connectors" / "slack" / "index.html").write_text(
+        "<html>\n<body>\n<h1>Slack</h1>\n"
+        f"<p>Last smoke run: failed with {html.escape(leak)}</p>\n</body>\n</html>\n"
+    )
+    (root / "index.html").write_text("<html>\n<p>Welcome</p>\n</html>\n")
+    (root / "assets").mkdir()
+    (root / "assets" / "logo.png").write_bytes(b"\x89PNG" + leak.encode())
+    sitemap = "<urlset>\n<url><loc>https://docs.example.com/</loc></url>\n"
+    sitemap += f"<url><loc>https://docs.example.com/?t={quote(leak)}</loc></url>\n</urlset>\n"
+    (root / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode()))
+    (root / "search").mkdir()
+    (root / "search" / "search_index.json").write_text(json.dumps({"docs": [{"text": "hi"}]}))
+
+
+def test_scan_site_reports_file_and_line_without_the_secret(tmp_path: Path) -> None:
+    leak = "S3cr3t/P@ss+word&more"
+    build_site(tmp_path, leak)
+    redactor, _ = Redactor.from_config(CONFIG)
+    diags = scan_site(tmp_path, redactor)
+    assert [(d.path, d.line, d.is_error) for d in diags] == [
+        ("connectors/slack/index.html", 4, True),
+        ("sitemap.xml.gz", 3, True),
+    ]
+    assert diags[0].column == len("<p>Last smoke run: failed with ") + 1
+    for diag in diags:
+        text = diag.format()
+        for form in (leak, html.escape(leak), quote(leak), "S3cr3t"):
+            assert form not in text
+    assert "/jira/credentials/password" in diags[0].message
+
+
+def test_scan_site_clean_site_and_token_shapes(tmp_path: Path) -> None:
+    build_site(tmp_path, "nothing to see")
+    assert scan_site(tmp_path, Redactor()) == []
+    page = tmp_path / "connectors" / "slack" / "index.html"
+    page.write_text(page.read_text() + "<code>xoxb-1234567890-abcdefghijkl</code>\n")
+    (diag,) = scan_site(tmp_path, Redactor())
+    assert (diag.path, diag.line) == ("connectors/slack/index.html", 7)
+    assert "Slack token" in diag.message and "xoxb-1234567890" not in diag.format()
+
+
+def test_scan_site_repeated_lines_are_reported_in_every_file(tmp_path: Path) -> None:
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text("<nav>\nBearer abcdef1234567890\n</nav>\n")
+    diags = scan_site(tmp_path, Redactor())
+    assert [(d.path, d.line) for d in diags] == [("a.html", 2), ("b.html", 2)]
+
+
+def test_scan_site_bad_gzip_and_missing_folder(tmp_path: Path) -> None:
+    (tmp_path / "sitemap.xml.gz").write_bytes(b"not gzip at all")
+    (diag,) = scan_site(tmp_path, Redactor())
+    assert diag.is_error and diag.path == "sitemap.xml.gz"
+    (diag,) = scan_site(tmp_path / "missing", Redactor())
+    assert diag.is_error
