@@ -147,8 +147,8 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
     if v == "type":
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
-        got = type(inst).__name__.replace("dict", "object").replace("list", "array") \
-            .replace("str", "string").replace("NoneType", "null")
+        got = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+               bool: "boolean", type(None): "null"}.get(type(inst), type(inst).__name__)
         return f"expected {want}, got {got} {_short(inst)}", None
     if v == "enum":
         choices = ", ".join(json.dumps(c) for c in err.validator_value)
@@ -168,10 +168,14 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
 
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
     diags = []
+    seen: set[tuple[str, str]] = set()
     for err in sorted(_validator().iter_errors(raw), key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
         message, hint = _message(err)
+        if (pointer, message) in seen:  # allOf members can repeat a check
+            continue
+        seen.add((pointer, message))
         diags.append(error(path, message, hint=hint, code="schema",
                            **_where(locator, pointer)))
     diags += _unknown_keys(raw, schema(), "", path, locator)

@@ -1,0 +1,116 @@
+"""The `connector-docs` command line: exit codes, output formats, options from
+mkdocs.yml, and that generate/export produce what the plugin builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from generator.cli import main
+from generator.lint import format_checker
+
+from .conftest import EXAMPLE_EPOCH, ROOT
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+
+    def invoke(*args: str, cwd: Path = ROOT):  # type: ignore[no-untyped-def]
+        monkeypatch.chdir(cwd)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
+def test_validate_example_is_clean_enough(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+    assert "10 connector(s) loaded" in result.output
+
+
+def test_validate_strict_fails_on_warnings(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--strict")
+    assert result.exit_code == 1
+    assert "claims availability 'stable'" in result.output
+
+
+def test_validate_broken_catalog_reports_everything(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.json").write_text('{"id": "a",}')
+    (tmp_path / "b.json").write_text('{"id": "b", "name": "B", "description": "", '
+                                     '"category": "CRM", "authentication": {"type": 3}}')
+    result = run("validate", "--catalog", str(tmp_path), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["errors"] == 2
+    paths = sorted(Path(d["path"]).name for d in data["diagnostics"]
+                   if d["severity"] == "error")
+    assert paths == ["a.json", "b.json"]
+    b = next(d for d in data["diagnostics"] if d["path"].endswith("b.json"))
+    assert b["pointer"] == "/authentication/type" and b["line"] == 1 and b["column"] > 1
+
+
+def test_usage_error_exits_2(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("validate", "--format", "yaml").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_bad_plugin_option_in_mkdocs_yml(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - connector-docs:\n      audiance: public\n")
+    result = run("validate", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "unknown plugin option 'audiance'" in result.output
+    assert "did you mean 'audience'?" in result.output
+
+
+def test_validate_real_catalog_exits_0_with_located_warnings(run, real_catalog: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--catalog", str(real_catalog))
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "149 connector(s) loaded" in result.output
+    assert "typeform/definition.json:" in result.output and "actions_append" in result.output
+
+
+def test_audit_example(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("audit")
+    assert result.exit_code == 0, result.output
+    assert "ready to promote: tasklane" in result.output
+    assert "chatterbox: shown Beta: newest smoke result failed" in result.output
+    data = json.loads(run("audit", "--format", "json", "--connector", "ledgerline").output)
+    assert data[0]["shown"] == "stable" and data[0]["tier"] == "Gold"
+    assert data[0]["lastVerified"] == "2026-11-24"
+
+
+def test_audit_exits_1_when_a_stable_connector_fails_a_gate(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    catalog = tmp_path / "connectors"
+    shutil.copytree(ROOT / "catalog" / "connectors", catalog)
+    path = catalog / "ledgerline.json"
+    data = json.loads(path.read_text())
+    del data["testConnection"]
+    path.write_text(json.dumps(data))
+    result = run("audit", "--catalog", str(catalog), "--smoke", str(ROOT / "catalog" / "smoke"))
+    assert result.exit_code == 1
+    assert "ledgerline is shown as Stable but misses: Auth test defined" in result.output
+
+
+def test_generate_writes_pages_and_export_matches_schema(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "md"
+    result = run("generate", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "connectors" / "ledgerline.md").is_file()
+    assert (out / "catalog" / "index.md").is_file()
+    assert (out / "catalog" / "catalog.json").is_file()
+    target = tmp_path / "catalog.json"
+    assert run("export", "--out", str(target), "--audience", "public").exit_code == 0
+    data = json.loads(target.read_text())
+    schema = json.loads((ROOT / "generator" / "schema" / "catalog.schema.json").read_text())
+    Draft202012Validator(schema, format_checker=format_checker()).validate(data)
+    ids = {c["id"] for c in data["connectors"]}
+    assert "coinrail" not in ids and "helpnest" not in ids and "ledgerline" in ids
+    levels = {c["id"]: c["level"] for c in data["connectors"]}
+    assert levels["ledgerline"] == "stable" and levels["chatterbox"] == "beta"
