@@ -196,3 +196,26 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | N
         click.echo(text, nl=False)
     else:
         Path(out).write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="Where the site goes (default: mkdocs.yml's site_dir).")
+@click.option("--strict", "mkdocs_strict", is_flag=True,
+              help="Fail on MkDocs warnings too (mkdocs build --strict).")
+@click.pass_context
+def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool) -> None:
+    """Build the site safely: into a temporary folder, swapped into place only when the
+    build (and the secret scan) succeeded, so a failed build leaves the old site."""
+    from . import safebuild
+
+    try:
+        target = safebuild.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    click.echo(f"site built in {target}", err=True)
+
+
+if __name__ == "__main__":
+    main()
