@@ -75,19 +75,26 @@ def check_content(project: Project) -> list[Diagnostic]:
     for conn in pages.visible(project):
         path = conn.source.path
         overlay = project.overlays.get(conn.id)
-        for index, scope in enumerate(conn.auth.scopes):
-            if not scope.description:
-                where = files.find(path, f"/authentication/scopes/{index}",
-                                   f"/authentication/config/scopes/{index}")
-                diags.append(warning(path, f"scope '{scope.name}' has no description",
-                                     code="doc-scope", **where,
-                                     hint='write {"scope": "...", "description": "..."}'))
+        bare = [(i, s.name) for i, s in enumerate(conn.auth.scopes) if not s.description]
+        if bare:
+            where = files.find(path, f"/authentication/scopes/{bare[0][0]}",
+                               f"/authentication/config/scopes/{bare[0][0]}")
+            names = ", ".join(n for _, n in bare[:6]) + (
+                f" and {len(bare) - 6} more" if len(bare) > 6 else "")
+            diags.append(warning(path, f"scope(s) without a description: {names}",
+                                 code="doc-scope", **where,
+                                 hint='write {"scope": "...", "description": "..."}'))
         for op in conn.operations:
-            for row in pages.parameter_rows(op.parameters):
-                if not row.description:
-                    where = files.find(path, _param_pointer(op.pointer, row.name))
-                    diags.append(warning(path, f"{op.kind} '{op.id}' parameter '{row.name}' "
-                                         "has no description", code="doc-parameter", **where))
+            missing = [row.name for row in pages.parameter_rows(op.parameters)
+                       if not row.description]
+            if missing:
+                # One warning per operation: real catalogs leave dozens of nested fields
+                # undescribed, and a warning per field buries everything else.
+                where = files.find(path, _param_pointer(op.pointer, missing[0]))
+                names = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more"
+                                                  if len(missing) > 6 else "")
+                diags.append(warning(path, f"{op.kind} '{op.id}': parameter(s) without a "
+                                     f"description: {names}", code="doc-parameter", **where))
         for entry in troubleshoot.expected(conn, project.decisions[conn.id].history):
             code = entry.error
             if code.source != "catalog" or code.resolution or \

@@ -240,7 +240,7 @@ class _Session:
         self._token = (os.environ if env is None else env).get(TOKEN_ENV, "").strip()
         self._timeout = timeout
         self._retries = max(0, retries)
-        self._sleep = sleep or (lambda seconds: _sleep(seconds))
+        self._sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))
         self._client: httpx.Client | None = None
         self._secrets: set[str] = {self._token} if self._token else set()
 
@@ -287,7 +287,7 @@ class _Session:
         if url.scheme == "http" and not is_loopback(url.host):
             raise self._fail(
                 shown,
-                "refusing plain http:// for a remote host: the catalog "
+                "refusing plain http:// for a remote host: the data "
                 "and any token would travel unencrypted",
                 hint="use https:// (http:// is allowed for localhost only)",
                 code="remote-insecure",
@@ -398,7 +398,7 @@ class _Session:
                     self._status_message(response, target),
                     "the server is busy or failing; try again later"
                     if status != 429
-                    else "the registry is rate limiting; try again later",
+                    else "the server is rate limiting; try again later",
                     "remote-status",
                     retry_after(response.headers.get("retry-after")),
                 )
@@ -504,10 +504,10 @@ class _Session:
         if status in (401, 403):
             if self._token:
                 return (
-                    f"the registry refused the token in {TOKEN_ENV}; check that it is "
-                    "valid and may read the catalog"
+                    f"the server refused the token in {TOKEN_ENV}; check that it is "
+                    "valid and may read this URL"
                 )
-            return f"the registry needs credentials: set {TOKEN_ENV} to a bearer token"
+            return f"the server needs credentials: set {TOKEN_ENV} to a bearer token"
         if status == 404:
             return "check the URL"
         return None
@@ -517,7 +517,7 @@ class _Session:
         return self._fail(
             shown,
             f"the response is larger than the {_size(limit)} limit{said}; stopped reading",
-            hint="check that the URL serves the catalog and not something else",
+            hint="check that the URL serves what you expect",
             code="remote-too-large",
         )
 
@@ -768,7 +768,7 @@ def _smoke_index(shown: str, body: _Body) -> tuple[list[str] | None, list[Diagno
         return [], [
             warning(shown, "the smoke index lists no runs", pointer="/runs", code="smoke-empty")
         ]
-    base = httpx.URL(body.url)
+    base = body.url
     urls: list[str] = []
     seen: set[str] = set()
     for index, item in enumerate(runs):
