@@ -146,7 +146,8 @@ def format_table(report: list[Readiness], decisions: Mapping[str, Decision]) -> 
         rows.append([r.connector_id, r.claimed, r.shown, str(d.last_verified or "-"), r.tier]
                     + [short[g.state] for g in r.gates])
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
     for r in report:
         d = decisions[r.connector_id]
         for reason in d.reasons:

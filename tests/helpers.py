@@ -18,9 +18,13 @@ from .conftest import EXAMPLE_EPOCH, ROOT
 
 
 def example_options(**overrides: Any) -> Options:
-    base = {"catalog": "catalog/connectors", "smoke": "catalog/smoke",
-            "smoke_config": "catalog/smoke-config.example.json", "audience": "internal",
-            "base_dir": str(ROOT)}
+    base = {
+        "catalog": "catalog/connectors",
+        "smoke": "catalog/smoke",
+        "smoke_config": "catalog/smoke-config.example.json",
+        "audience": "internal",
+        "base_dir": str(ROOT),
+    }
     base.update(overrides)
     return Options(**base)
 
@@ -30,9 +34,14 @@ def example_project(monkeypatch: Any, **overrides: Any) -> Project:
     return load(example_options(**overrides))
 
 
-def make_site(tmp: Path, *, plugin: dict[str, Any] | None = None,
-              catalog: Path | None = None, docs: dict[str, str] | None = None,
-              extra: dict[str, Any] | None = None) -> Path:
+def make_site(
+    tmp: Path,
+    *,
+    plugin: dict[str, Any] | None = None,
+    catalog: Path | None = None,
+    docs: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
     """A throwaway MkDocs project in ``tmp`` using the example catalog (copied, so tests
     may edit it) and smoke runs."""
     shutil.copytree(catalog or ROOT / "catalog", tmp / "catalog")
@@ -42,8 +51,12 @@ def make_site(tmp: Path, *, plugin: dict[str, Any] | None = None,
         path = tmp / "docs" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    options = {"catalog": "catalog/connectors", "smoke": "catalog/smoke",
-               "smoke_config": "catalog/smoke-config.example.json", "audience": "internal"}
+    options = {
+        "catalog": "catalog/connectors",
+        "smoke": "catalog/smoke",
+        "smoke_config": "catalog/smoke-config.example.json",
+        "audience": "internal",
+    }
     options.update(plugin or {})
     config: dict[str, Any] = {
         "site_name": "Test",
@@ -56,10 +69,16 @@ def make_site(tmp: Path, *, plugin: dict[str, Any] | None = None,
     return tmp
 
 
-def mkdocs_build(project: Path, *args: str, epoch: str = EXAMPLE_EPOCH,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
-               **(env or {})}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args],
-                          cwd=project, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=600)
+def mkdocs_build(
+    project: Path, *args: str, epoch: str = EXAMPLE_EPOCH, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=project,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
