@@ -105,6 +105,7 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
         "triggers": [_operation(op) for op in conn.triggers],
         "webhooks": [op for op in conn.triggers if op.trigger_type == "webhook"],
         "top_errors": entries[: troubleshoot.TOP],
+        "written": {e.error.code for e in entries if overlay and overlay.entry(e.error.code)},
         "error_anchors": {a for e in entries for a in (e.anchor, *e.aliases)},
         "other_errors": entries[troubleshoot.TOP:],
         "history": decision.history[-HISTORY_LENGTH:],

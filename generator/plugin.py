@@ -122,6 +122,13 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         others = [f.src_uri for f in files if f.src_uri not in texts]
         report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict)
         self.generated = {}
+        # Overlays of connectors this audience does not show (hidden, private preview in
+        # a public build) must not be published as plain pages either.
+        shown = {spec.connector_id for spec in specs if spec.connector_id}
+        for conn in proj.catalog.connectors:
+            leftover = files.get_file_from_path(pages.connector_path(conn.id))
+            if conn.id not in shown and leftover is not None:
+                files.remove(leftover)
         for spec, text in rendered:
             existing = files.get_file_from_path(spec.path)
             overlay = proj.overlays.get(spec.connector_id or "")

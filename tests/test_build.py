@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT
 from .helpers import make_site, mkdocs_build
 
 OVERLAY = """\
@@ -134,14 +135,27 @@ def test_mkdocs_strict_passes_when_evidence_agrees(tmp_path: Path) -> None:
     """With link and anchor validation on, the only warnings of the example site are the
     deliberate ones: three evidence downgrades and acme-crm's documentation gaps. With
     those corrected, --strict passes: generated pages pass their own lint."""
-    root = make_site(tmp_path)
-    (root / "catalog" / "connectors" / "acme-crm.json").unlink()
+    overlays = {f"connectors/{p.name}": p.read_text()
+                for p in (ROOT / "docs" / "connectors").glob("*.md")}
+    root = make_site(tmp_path, docs=overlays)
     for cid in ("chatterbox", "stackwise"):
         path = root / "catalog" / "connectors" / f"{cid}.json"
         path.write_text(re.sub(r'"availability":\s*"stable"', '"availability": "beta"',
                                path.read_text()))
+    path = root / "catalog" / "connectors" / "acme-crm.json"
+    acme = json.loads(path.read_text())
+    acme["availability"] = "beta"
+    auth = acme["authentication"].get("config", acme["authentication"])
+    auth["scopes"] = [{"scope": s, "description": f"Access to {s}"} for s in auth["scopes"]]
+    for action in acme["actions"]:
+        for prop in action.get("parameters", {}).get("properties", {}).values():
+            prop.setdefault("description", "A parameter.")
+        action["errorCodes"] = {code: {"summary": str(text), "resolution": "Retry later."}
+                                for code, text in action.get("errorCodes", {}).items()}
+    path.write_text(json.dumps(acme))
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
 
 
 def test_broken_catalog_is_a_plugin_error_without_traceback(tmp_path: Path) -> None:

@@ -1,0 +1,95 @@
+"""Live preview: under `mkdocs serve`, edits to a connector JSON, a smoke run, an overlay
+and a template show up in the served pages without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE_EPOCH
+from .helpers import make_site
+
+WAIT = 90.0  # generous: the machine may be busy; this is a liveness check, not a timing
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, needle: str) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if needle in fetch(url):
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    root = make_site(tmp_path_factory.mktemp("serve"), plugin={"templates": "overrides"})
+    (root / "overrides").mkdir()
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a",
+                             f"127.0.0.1:{port}"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(base + "connectors/ledgerline/", "Ledgerline"), "serve did not start"
+        yield root, base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_connector_edit_shows_up(served: tuple[Path, str]) -> None:
+    root, base = served
+    path = root / "catalog" / "connectors" / "parcelly.json"
+    path.write_text(path.read_text().replace('"name": "Parcelly"', '"name": "Parcelly EDITED"',
+                                             1))
+    assert wait_for(base + "connectors/parcelly/", "Parcelly EDITED")
+
+
+def test_smoke_run_edit_shows_up(served: tuple[Path, str]) -> None:
+    root, base = served
+    # A new nightly failure for ledgerline drops its Stable badge.
+    (root / "catalog" / "smoke" / "2026-11-25-nightly.json").write_text(
+        '{"suite": "nightly", "ranAt": "2026-11-25T01:00:00Z", "results": '
+        '[{"appId": "ledgerline", "status": "failed", "durationMs": 5, '
+        '"messages": ["Connection test failed: 503 Service Unavailable"]}]}')
+    assert wait_for(base + "connectors/ledgerline/", "cd-badge--beta")
+
+
+def test_overlay_edit_shows_up(served: tuple[Path, str]) -> None:
+    root, base = served
+    overlay = root / "docs" / "connectors" / "tasklane.md"
+    overlay.parent.mkdir(exist_ok=True)
+    overlay.write_text("## Notes\n\nOVERLAY-NOTE-42\n")
+    assert wait_for(base + "connectors/tasklane/", "OVERLAY-NOTE-42")
+
+
+def test_template_override_shows_up(served: tuple[Path, str]) -> None:
+    root, base = served
+    (root / "overrides" / "scopes.md.j2").write_text("# Scopes\n\nTEMPLATE-OVERRIDE-7\n")
+    assert wait_for(base + "scopes/", "TEMPLATE-OVERRIDE-7")
