@@ -3,6 +3,8 @@ date. `pytest --update-goldens` rewrites them; review the diff."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator import pages, render
@@ -53,3 +55,58 @@ def test_no_secret_from_smoke_config_reaches_pages(monkeypatch: pytest.MonkeyPat
     text = "".join(render.render(s) for s in pages.plan(project))
     assert "hnt_EXAMPLE_4d2c9a7e_fake" not in text
     assert project.redactor.find(text) == []
+
+
+def test_template_overrides_by_file_and_by_connector(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "connectors").mkdir()
+    (tmp_path / "scopes.md.j2").write_text("# Our scopes\n\n{{ rows|length }} rows\n")
+    (tmp_path / "connectors" / "parcelly.md.j2").write_text(
+        "# {{ connector.name }} special\n\n{{ connector.description }}\n")
+    project = example_project(monkeypatch, templates=str(tmp_path))
+    specs = {s.path: s for s in pages.plan(project)}
+    assert render.render(specs["scopes/index.md"], str(tmp_path)).startswith("# Our scopes")
+    assert render.render(specs["connectors/parcelly.md"], str(tmp_path)) \
+        .startswith("# Parcelly special")
+    # Other connectors keep the built-in template.
+    assert "## Permission scopes" in render.render(specs["connectors/ledgerline.md"],
+                                                   str(tmp_path))
+
+
+def test_template_errors_are_reported_not_raised(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from generator.diagnostics import ConnectorDocsError
+
+    (tmp_path / "scopes.md.j2").write_text("# x\n{{ no_such_name }}\n")
+    (tmp_path / "rate-limits.md.j2").write_text("# x\n{% for %}\n")
+    project = example_project(monkeypatch, templates=str(tmp_path))
+    specs = {s.path: s for s in pages.plan(project)}
+    with pytest.raises(ConnectorDocsError, match="no_such_name"):
+        render.render(specs["scopes/index.md"], str(tmp_path))
+    with pytest.raises(ConnectorDocsError, match=r"rate-limits.md.j2:2:1: error: template"):
+        render.render(specs["rate-limits/index.md"], str(tmp_path))
+
+
+def test_whole_real_catalog_renders(monkeypatch: pytest.MonkeyPatch, real_catalog) -> None:  # type: ignore[no-untyped-def]
+    project = example_project(monkeypatch, catalog=str(real_catalog), smoke=None,
+                              smoke_config=None)
+    assert not [d for d in project.diagnostics if d.is_error]
+    specs = pages.plan(project)
+    texts = {s.path: render.render(s) for s in specs}
+    assert len([p for p in texts if p.startswith("connectors/")]) == 149
+    slack = texts["connectors/slack.md"]
+    assert "<code>chat&#58;write</code>" in slack and "## Permission scopes" in slack
+    from generator.docslint import check_links
+
+    assert check_links(texts) == []  # generated pages pass their own link lint
+
+
+def test_example_pages_pass_their_own_docs_lint(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import docslint
+
+    project = example_project(monkeypatch)
+    diags = docslint.lint(project)
+    assert [d.format() for d in diags if d.code in ("broken-link", "broken-anchor")] == []
+    # Only the deliberately incomplete connector has documentation gaps.
+    assert {d.path for d in diags} == {"catalog/connectors/acme-crm.json"} or \
+        {Path(d.path).name for d in diags} == {"acme-crm.json"}
