@@ -43,16 +43,22 @@ class ConnectorDocsConfig(Config):
     templates = c.Optional(c.Type(str))
 
 
-def report(diags: list[Diagnostic], strict: bool) -> None:
-    """Warnings through logging (MkDocs' --strict counts them); errors, or warnings under
-    our own ``strict``, abort with every problem listed."""
-    fatal = [d for d in diags if d.is_error or strict]
-    for d in sorted(diags, key=sort_key):
-        if d not in fatal:
-            log.warning(d.format())
+def report(diags: list[Diagnostic], strict: bool, usable: bool = True) -> None:
+    """Warnings through logging (MkDocs' --strict counts them). Errors in some connectors
+    are logged and those connectors left out, so the good ones still build; with our own
+    ``strict``, or when nothing usable is left, every problem aborts the build at once."""
+    errors = [d for d in diags if d.is_error]
+    fatal = [d for d in diags if d.is_error or strict] if strict or (errors and not usable) \
+        else []
     if fatal:
         raise PluginError("connector-docs found problems:\n" + "\n".join(
             d.format() for d in sorted(fatal, key=sort_key)))
+    for d in sorted(diags, key=sort_key):
+        (log.error if d.is_error else log.warning)(d.format())
+    if errors:
+        left_out = sorted({d.path for d in errors})
+        log.error(f"connector-docs: {len(left_out)} file(s) with errors were left out of the "
+                  "site: " + ", ".join(left_out))
 
 
 class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
@@ -120,7 +126,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             raise PluginError(str(exc)) from None
         texts = {spec.path: text for spec, text in rendered}
         others = [f.src_uri for f in files if f.src_uri not in texts]
-        report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict)
+        report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict,
+               usable=bool(proj.catalog.connectors))
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
         # a public build) must not be published as plain pages either.

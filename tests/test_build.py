@@ -158,10 +158,31 @@ def test_mkdocs_strict_passes_when_evidence_agrees(tmp_path: Path) -> None:
     assert "WARNING" not in result.stdout
 
 
-def test_broken_catalog_is_a_plugin_error_without_traceback(tmp_path: Path) -> None:
+def test_bad_connectors_are_listed_and_good_ones_still_build(tmp_path: Path) -> None:
     root = make_site(tmp_path)
+    (root / "catalog" / "connectors" / "broken.json").write_text('{"id": "broken",,}')
+    (root / "catalog" / "connectors" / "worse.json").write_text('[]')
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout
+    assert "broken.json:1:17: error: invalid JSON" in result.stdout
+    assert "worse.json:1:1: error: top level is an array" in result.stdout
+    assert "2 file(s) with errors were left out of the site" in result.stdout
+    assert (root / "site" / "connectors" / "ledgerline" / "index.html").is_file()
+    assert "Traceback" not in result.stdout
+
+
+def test_bad_connectors_fail_the_build_under_strict(tmp_path: Path) -> None:
+    root = make_site(tmp_path, plugin={"strict": True})
     (root / "catalog" / "connectors" / "broken.json").write_text('{"id": "broken",,}')
     result = mkdocs_build(root)
     assert result.returncode == 1
     assert "broken.json:1:17: error: invalid JSON" in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_missing_catalog_is_a_plugin_error(tmp_path: Path) -> None:
+    root = make_site(tmp_path, plugin={"catalog": "no/such/folder"})
+    result = mkdocs_build(root)
+    assert result.returncode == 1
+    assert "catalog path does not exist" in result.stdout
     assert "Traceback" not in result.stdout
