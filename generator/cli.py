@@ -7,6 +7,7 @@ Exit codes: 0 ok (warnings allowed), 1 a user-caused problem, 2 usage.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,16 @@ def _load(opts: Options, fmt: str) -> Project:
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         raise  # unreachable
+
+
+def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Project]:
+    """Options and project for commands that publish: any error (or warning under
+    strict) stops them, so nothing is silently left out."""
+    opts = _options(ctx, **flags)
+    proj = load(opts)
+    if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
+        raise ConnectorDocsError(proj.diagnostics)
+    return opts, proj
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
@@ -148,10 +159,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
              audience: str | None) -> None:
     """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke, audience=audience)
-        proj = load(opts)
-        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
-            raise ConnectorDocsError(proj.diagnostics)
+        opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
         texts = [(spec, render.render(spec, templates)) for spec in specs]
@@ -169,6 +177,10 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
         target.write_text(text, encoding="utf-8")
     (root / "catalog").mkdir(parents=True, exist_ok=True)
     (root / "catalog" / "catalog.json").write_text(export.catalog_json(proj), encoding="utf-8")
+    assets = root / "assets"
+    assets.mkdir(exist_ok=True)
+    for name in render.ASSETS:  # the badge/catalog CSS and the catalog filter script
+        shutil.copyfile(render.ASSETS_DIR / name, assets / name)
     click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
 
 
@@ -183,10 +195,7 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | N
                audience: str | None) -> None:
     """Write the public catalog as JSON (schema: generator/schema/catalog.schema.json)."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke, audience=audience)
-        proj = load(opts)
-        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
-            raise ConnectorDocsError(proj.diagnostics)
+        _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
     except ConnectorDocsError as exc:
         _fail(exc)
         return

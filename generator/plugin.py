@@ -30,7 +30,6 @@ from .options import Options, from_mapping
 from .redact import scan_site
 
 log = logging.getLogger(LOGGER_NAME)
-ASSETS = ("connector-docs.css", "connector-docs-catalog.js")
 
 
 class ConnectorDocsConfig(Config):
@@ -152,8 +151,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             "../connectors/{id}.html"
         files.append(File.generated(config, "catalog/catalog.json",
                                     content=export.catalog_json(proj, guide)))
-        assets = Path(__file__).parent / "assets"
-        for name in ASSETS:
+        assets = render.ASSETS_DIR
+        for name in render.ASSETS:
             if files.get_file_from_path(f"assets/{name}") is None:
                 files.append(File.generated(config, f"assets/{name}",
                                             abs_src_path=str(assets / name)))
