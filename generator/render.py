@@ -22,7 +22,6 @@ from .escape import Markdown
 from .pages import PageSpec
 from .policy import LEVEL_LABELS, Evidence
 
-
 # Static files every site needs: badge and catalog styles, the catalog filter script.
 ASSETS = ("connector-docs.css", "connector-docs-catalog.js")
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
