@@ -4,13 +4,15 @@
  * across facets, OR within one) and free-text search (every word must occur in the name,
  * description, action/trigger ids and names or scopes) narrow the list; each facet value
  * shows how many connectors choosing it would give; the state lives in the URL
- * (?status=stable&q=invoice) so a filtered view can be shared and survives reloads and
- * the back button. No framework, no CDN. Works with Material's instant navigation
+ * (?status=stable&search=invoice) so a filtered view can be shared and survives reloads
+ * and the back button. Not ?q=: Material opens its own search dialog for ?q= (and
+ * highlights for ?h=). No framework, no CDN. Works with Material's instant navigation
  * (document$ emits for every page swapped in) and without it. */
 (function () {
   "use strict";
 
   var FACETS = ["status", "category", "auth", "tier"];
+  var SEARCH = "search"; // the URL parameter of the free-text search
 
   function toArray(list) {
     return Array.prototype.slice.call(list);
@@ -96,7 +98,7 @@
       if (updateUrl) {
         var params = new URLSearchParams();
         FACETS.forEach(function (f) { state[f].forEach(function (v) { params.append(f, v); }); });
-        if (search.value.trim()) params.set("q", search.value);
+        if (search.value.trim()) params.set(SEARCH, search.value);
         var query = params.toString();
         // Keep history.state: Material keeps the scroll position for the back button there.
         history.replaceState(history.state, "",
@@ -109,7 +111,7 @@
       boxes.forEach(function (b) {
         b.input.checked = params.getAll(b.facet).indexOf(b.value) >= 0;
       });
-      search.value = params.get("q") || "";
+      search.value = params.get(SEARCH) || "";
     }
 
     function reset() {
