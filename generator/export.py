@@ -11,7 +11,8 @@ from .project import Project
 FORMAT_VERSION = 1
 
 
-def catalog_data(project: Project, guide_url: str = "../connectors/{id}/") -> dict[str, Any]:
+def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, Any]:
+    guide_url = guide_url or project.options.guide_url()
     items = []
     for conn in visible(project):
         decision = project.decisions[conn.id]
@@ -41,6 +42,6 @@ def catalog_data(project: Project, guide_url: str = "../connectors/{id}/") -> di
     }
 
 
-def catalog_json(project: Project, guide_url: str = "../connectors/{id}/") -> str:
+def catalog_json(project: Project, guide_url: str | None = None) -> str:
     return json.dumps(catalog_data(project, guide_url), indent=2, ensure_ascii=False,
                       sort_keys=False) + "\n"

@@ -27,6 +27,12 @@ class Options:
     templates: str | None = None
     base_dir: str = "."  # relative paths above are resolved against it (mkdocs.yml's folder)
     docs_dir: str = "docs"  # from mkdocs.yml, where writers' overlays live
+    use_directory_urls: bool = True  # from mkdocs.yml: decides the guides' URLs
+
+    def guide_url(self, prefix: str = "../") -> str:
+        """URL pattern of a connector guide ({id}) from a page one folder deep."""
+        return prefix + ("connectors/{id}/" if self.use_directory_urls else
+                         "connectors/{id}.html")
 
     def path(self, value: str) -> Path:
         """A local option value resolved against ``base_dir``."""
@@ -68,8 +74,8 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 
 def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
-                 docs_dir: str = "docs") -> Options:
-    known = {f.name for f in fields(Options)} - {"base_dir", "docs_dir"}
+                 docs_dir: str = "docs", use_directory_urls: bool = True) -> Options:
+    known = {f.name for f in fields(Options)} - {"base_dir", "docs_dir", "use_directory_urls"}
     problems = []
     for key in raw:
         if key not in known:
@@ -78,7 +84,8 @@ def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
             hint = did_you_mean(key, known)
             problems.append(error(where, f"unknown plugin option '{key}'", hint=hint))
     values = {k: v for k, v in raw.items() if k in known and v is not None}
-    opts = Options(base_dir=base_dir, docs_dir=docs_dir, **values)
+    opts = Options(base_dir=base_dir, docs_dir=docs_dir,
+                   use_directory_urls=use_directory_urls, **values)
     problems += validate(opts, where)
     if problems:
         raise ConnectorDocsError(problems)
@@ -115,11 +122,13 @@ def from_mkdocs_yml(path: Path) -> Options:
     plugins = config.get("plugins", []) if isinstance(config, dict) else []
     items = plugins.items() if isinstance(plugins, dict) else (
         (next(iter(p.items())) if isinstance(p, dict) else (p, {})) for p in plugins or [])
-    docs = config.get("docs_dir", "docs") if isinstance(config, dict) else "docs"
+    config = config if isinstance(config, dict) else {}
+    docs = str(config.get("docs_dir", "docs"))
+    directory_urls = config.get("use_directory_urls", True) is not False
     for name, block in items:
         if name in PLUGIN_NAMES:
-            return from_mapping(block or {}, str(path), base, str(docs))
-    return Options(base_dir=base, docs_dir=str(docs))
+            return from_mapping(block or {}, str(path), base, docs, directory_urls)
+    return Options(base_dir=base, docs_dir=docs, use_directory_urls=directory_urls)
 
 
 def override(opts: Options, **flags: Any) -> Options:

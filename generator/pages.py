@@ -134,6 +134,7 @@ def plan(project: Project) -> list[PageSpec]:
         "levels": _sorted_levels(conns, project),
         "auth_types": sorted({c.auth.type for c in conns}),
         "tiers": sorted({c.pricing_tier for c in conns if c.pricing_tier}),
+        "guide_url": project.options.guide_url(),
     }))
     scope_rows = []
     for c in conns:

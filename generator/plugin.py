@@ -83,7 +83,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         raw = {k: v for k, v in self.config.items()}
         try:
             self.options = from_mapping(raw, config.config_file_path or "mkdocs.yml", base,
-                                        config.docs_dir)
+                                        config.docs_dir, config.use_directory_urls)
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
         self.cache_dir = Path(base, ".cache", "connector-docs",
@@ -147,8 +147,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                 new.edit_uri = overlay.path
             files.append(new)
             self.generated[spec.path] = overlay.path if overlay else None
-        guide = "../connectors/{id}/" if config.use_directory_urls else \
-            "../connectors/{id}.html"
+        guide = self.options.guide_url()
         files.append(File.generated(config, "catalog/catalog.json",
                                     content=export.catalog_json(proj, guide)))
         assets = render.ASSETS_DIR

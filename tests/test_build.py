@@ -186,3 +186,14 @@ def test_missing_catalog_is_a_plugin_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "catalog path does not exist" in result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_catalog_links_follow_use_directory_urls(tmp_path: Path) -> None:
+    root = make_site(tmp_path, extra={"use_directory_urls": False})
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout
+    catalog = html(root, "catalog/index.html")
+    assert 'href="../connectors/ledgerline.html"' in catalog
+    assert (root / "site" / "connectors" / "ledgerline.html").is_file()
+    data = json.loads(html(root, "catalog/catalog.json"))
+    assert data["connectors"][0]["url"].endswith(".html")
