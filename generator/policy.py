@@ -87,10 +87,11 @@ def validate_build_date() -> list[Diagnostic]:
 def _history(runs: Sequence[SmokeRun]) -> dict[str, list[Evidence]]:
     out: dict[str, list[Evidence]] = {}
     for run in sorted(runs, key=lambda r: (r.ran_at, r.path)):
+        versions = dict(run.connector_versions)  # once per run, not once per result
         for result in run.results:
             out.setdefault(result.app_id, []).append(Evidence(
                 suite=run.suite, status=result.status, ran_at=run.ran_at, path=run.path,
-                version=run.version_of(result.app_id), messages=result.messages,
+                version=versions.get(result.app_id), messages=result.messages,
                 duration_ms=result.duration_ms))
     return out
 
