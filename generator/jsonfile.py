@@ -7,8 +7,11 @@ rejected here. Positions are computed lazily (only when a diagnostic needs one) 
 
 from __future__ import annotations
 
+import bisect
 import json
+import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, error
@@ -40,6 +43,44 @@ def _constant(name: str) -> Any:
     raise _BadConstant(name)
 
 
+_NON_FINITE = frozenset(("NaN", "Infinity", "-Infinity"))
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What strict JSON refuses in otherwise valid JSON: a key repeated in one object, or
+    NaN/Infinity where a number belongs. Located at the repeated key or the literal."""
+
+    pointer: str
+    token: str  # the repeated key, or NaN / Infinity / -Infinity
+    duplicate_key: bool
+    line: int
+    column: int
+
+
+def load_strict(text: str) -> tuple[Any, list[Violation]]:
+    """``json.loads`` for callers that report every violation, not only the first:
+    (value, []) or (None, each Violation in document order). Syntax errors raise
+    ``json.JSONDecodeError`` (too deep a nesting ``RecursionError``), as in ``json.loads``.
+    Valid files cost one C-speed parse; only a violating one is scanned."""
+    flagged: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            flagged.append("duplicate")
+        return obj
+
+    def constant(name: str) -> float:
+        flagged.append(name)
+        return math.nan
+
+    value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    if not flagged:
+        return value, []
+    return None, Locator(text).violations()
+
+
 class Locator:
     """Maps JSON pointers of one document to 1-based (line, column).
 
@@ -51,33 +92,40 @@ class Locator:
         self._text = text
         self._values: dict[str, int] | None = None
         self._keys: dict[str, int] = {}
+        self._found: list[tuple[int, str, str, bool]] = []  # (pos, pointer, token, is key)
+        self._newlines: list[int] | None = None
 
     def _build(self) -> dict[str, int]:
         values: dict[str, int] = {"": 0}
         keys: dict[str, int] = {}
-        # Each frame: [pointer, is_object, next array index, pending key]
+        found: list[tuple[int, str, str, bool]] = []
+        # Each frame: [pointer, is_object, next array index, pending key, start offset]
         stack: list[list[Any]] = []
         text = self._text
         for match in _SCAN.finditer(text):
-            tok = match.group()
+            tok = match[0]
             first = tok[0]
-            if first in "]}":
+            if first == "]" or first == "}":
                 if stack:
                     stack.pop()
-                continue
-            if first in ",:":
                 continue
             pos = match.start()
             if stack:
                 frame = stack[-1]
                 if frame[1]:  # object: a string is a key when a ':' follows
-                    if first == '"' and frame[3] is None:
-                        try:
-                            name = json.loads(tok)
-                        except ValueError:
-                            name = tok
-                        key_pointer = pointer_join(frame[0], name)
+                    if frame[3] is None and first == '"':
+                        if "\\" not in tok and tok.isprintable():  # spare json.loads (1 us)
+                            name = tok[1:-1]
+                        else:
+                            try:
+                                name = json.loads(tok)
+                            except ValueError:
+                                name = tok
+                        key_pointer = (f"{frame[0]}/{name}" if "~" not in name and "/" not in name
+                                       else pointer_join(frame[0], name))
                         frame[3] = key_pointer
+                        if keys.get(key_pointer, -1) > frame[4]:  # seen in this very object
+                            found.append((pos, key_pointer, name, True))
                         keys[key_pointer] = pos
                         continue
                     here = frame[3] if frame[3] is not None else frame[0]
@@ -89,10 +137,13 @@ class Locator:
                 here = ""
             values[here] = pos
             if first == "{":
-                stack.append([here, True, 0, None])
+                stack.append([here, True, 0, None, pos])
             elif first == "[":
-                stack.append([here, False, 0, None])
+                stack.append([here, False, 0, None, pos])
+            elif tok in _NON_FINITE:
+                found.append((pos, here, tok, False))
         self._keys = keys
+        self._found = found
         return values
 
     def known(self) -> set[str]:
@@ -109,13 +160,31 @@ class Locator:
             if pos is None:
                 pos = self._values.get(probe)
             if pos is not None:
-                return line_col(self._text, pos)
+                return self._line_col(pos)
             if not probe:
                 return 0, 0
             probe = probe.rsplit("/", 1)[0]
 
+    def violations(self) -> list[Violation]:
+        """Every repeated key and NaN/Infinity literal, in document order (for text that
+        is otherwise valid JSON; see ``load_strict``)."""
+        if self._values is None:
+            self._values = self._build()
+        return [Violation(pointer, token, is_key, *self._line_col(pos))
+                for pos, pointer, token, is_key in self._found]
 
-_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        """``line_col`` by bisection in a newline index built once: a file with thousands
+        of diagnostics is not rescanned for each."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._newlines, pos)
+        return line + 1, pos - (self._newlines[line - 1] + 1 if line else 0) + 1
+
+
+# Strings, brackets and bare literals; ',' and ':' are skipped over (keys are told apart by
+# position), which halves the tokens a scan handles.
+_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|[^\s{}\[\]:,"]+')
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:
