@@ -32,9 +32,15 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _SPACE = re.compile(r"\s+")
-# At the start of a line these would open a list, a quote or a heading.
-_LEADING = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s|$)")
+# At the start of a line these would open a list or (``---``, ``- - -``) draw a rule.
+_LEADING = re.compile(r"^(\s*)(?:([-+])(?=[\s-]|$)|(\d+)([.)])(?=\s|$))")
 SAFE_SCHEMES = ("https", "http", "mailto")
+# The longest value (characters) printed in full; longer ones are cut with an ellipsis.
+# Python-Markdown's inline pass is quadratic in the entities of one text node (each match
+# rebuilds the string: 40,000 escaped characters take ~10 s), so untrusted text without a
+# schema limit (parameter descriptions, enum values, smoke messages) must not be unbounded.
+# No schema-limited field is longer (descriptions allow 5,000).
+MAX_TEXT = 5000
 _CODE_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$"})
 
 
@@ -46,8 +52,12 @@ def inline(text: object) -> Markdown:
     """Any value as one line of literal Markdown text."""
     if isinstance(text, Markup):
         return text
-    value = _SPACE.sub(" ", clean(text)).translate(_TABLE)
+    value = _bounded(_SPACE.sub(" ", clean(text))).translate(_TABLE)
     return Markdown(_LEADING.sub(_escape_leading, value))
+
+
+def _bounded(value: str) -> str:
+    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
 
 def _escape_leading(match: re.Match[str]) -> str:
@@ -67,13 +77,13 @@ def block(text: object) -> Markdown:
 def cell(text: object) -> Markdown:
     """A table cell: one line, pipes escaped (already by inline), empty shown as a dash."""
     value = inline(text)
-    return value if value else Markdown("&mdash;")
+    return value if value.strip() else Markdown("&mdash;")
 
 
 def code(text: object) -> Markdown:
     """Inline code. Raw HTML ``<code>`` with escaped content: no backtick counting, and
     Python-Markdown leaves inline HTML as is."""
-    value = html.escape(_SPACE.sub(" ", clean(text)).strip(), quote=True)
+    value = html.escape(_bounded(_SPACE.sub(" ", clean(text)).strip()), quote=True)
     value = value.translate(_CODE_TABLE)
     return Markdown(f"<code>{value}</code>")
 
@@ -101,7 +111,9 @@ def link(text: object, url: object) -> Markdown:
     label = inline(text)
     if target is None:
         return label
-    return Markdown(f"[{label}]({target})")
+    # Python-Markdown keeps an entity in a link target as is (``&amp;`` would reach the
+    # browser as ``&``), so every ``&`` is written as ``&amp;``: the href is the URL.
+    return Markdown(f"[{label}]({target.replace('&', '&amp;')})")
 
 
 def anchor(value: object) -> str:

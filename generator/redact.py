@@ -225,6 +225,8 @@ class Redactor:
                 spans.append(match.span())
         for match in _SHAPE_PATTERN.finditer(text):
             start, end = match.span()
+            if match.group(match.lastgroup or 0) == REDACTED:
+                continue  # "postgres://admin:[REDACTED]@host": redacted already
             if not any(s < end and start < e for s, e in spans):
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
         return sorted(found)
@@ -326,7 +328,12 @@ def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     seen: dict[str, list[tuple[int, str]]] = {}
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(site_dir).as_posix()
+        # A file name is part of a URL whatever the file holds; the diagnostics show the
+        # name redacted, so the report does not print the secret it reports.
+        real = path.relative_to(site_dir).as_posix()
+        rel = redactor.redact(real)
+        for _, description in redactor.hits(real):
+            diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
         lower = path.name.lower()
         compressed = lower.endswith(".gz")
         if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
@@ -335,13 +342,11 @@ def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
         if problem:
             diags.append(error(rel, problem, code="secret-scan"))
             continue
-        for _, description in redactor.hits(rel):
-            diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
         text = data.decode("utf-8", errors="replace")
         for number, line in enumerate(text.split("\n"), 1):
             found = seen.get(line)
             if found is None:
-                found = seen[line] = list(redactor.hits(line)) if line.strip() else []
+                found = seen[line] = _line_hits(redactor, line)
             for column, description in found:
                 diags.append(
                     error(
@@ -355,6 +360,28 @@ def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
                     )
                 )
     return diags
+
+
+def _line_hits(redactor: Redactor, line: str) -> list[tuple[int, str]]:
+    """Secrets on one line, also those written as character references: the Markdown
+    escaping writes ``_`` as ``&#95;``, so ``sk_live_...`` in a page's source reads
+    ``sk&#95;live&#95;...`` while the browser shows it decoded. A match in the decoded
+    line counts when the raw line does not hold it as is or HTML-escaped (the raw scan
+    reports those); its column is the column in the decoded line."""
+    if not line.strip():
+        return []
+    found = redactor.hits(line)
+    decoded = html.unescape(line) if "&" in line else line
+    if decoded == line:
+        return found
+    for offset, description in redactor.hits(decoded):
+        match = (redactor.literals.match(decoded, offset) if redactor.literals else None) \
+            or _SHAPE_PATTERN.match(decoded, offset)
+        text = match.group() if match else decoded[offset:]
+        if not any(form in line for form in (text, html.escape(text),
+                                             html.escape(text, quote=False))):
+            found.append((offset, f"{description}, as character references"))
+    return sorted(found)
 
 
 def _read_scanned(path: Path, compressed: bool) -> tuple[bytes, str | None]:
