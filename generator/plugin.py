@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         texts = {spec.path: text for spec, text in rendered}
         others = [f.src_uri for f in files if f.src_uri not in texts]
         report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict,
-               usable=bool(proj.catalog.connectors))
+               usable=bool(proj.catalog.connectors) and not proj.config_broken)
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
         # a public build) must not be published as plain pages either.
@@ -208,5 +209,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             return
         problems = scan_site(Path(config.site_dir), self.project.redactor)
         if problems:
+            # Never leave pages holding a credential on disk, where a deploy step or a
+            # dev server could publish them.
+            shutil.rmtree(config.site_dir, ignore_errors=True)
             raise PluginError("secret scan: the built site contains credentials:\n"
                               + "\n".join(d.format() for d in problems))

@@ -30,6 +30,8 @@ class Project:
     overlays: dict[str, overlay_mod.Overlay] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # local files/folders to watch
+    # An unusable smoke config means secrets cannot be redacted: never build on it.
+    config_broken: bool = False
 
     def warnings_by_connector(self) -> dict[str, int]:
         paths = {c.source.path: c.id for c in self.catalog.connectors}
@@ -78,8 +80,10 @@ def load(opts: Options, *, with_overlays: bool = True,
     diags += more
     known = {c.id for c in cat.connectors}
     redactor = Redactor()
+    config_broken = False
     if opts.smoke_config:
         redactor, more = Redactor.from_config(opts.path(opts.smoke_config))
+        config_broken = any(d.is_error for d in more)
         diags += more
     runs, more, smoke_inputs = load_smoke(opts, known)
     diags += more
@@ -93,7 +97,11 @@ def load(opts: Options, *, with_overlays: bool = True,
                  for c in cat.connectors}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
         diags += more
-    return Project(opts, cat, runs, decisions, now, redactor, overlays, locate(diags), inputs)
+    # Diagnostics quote input (ids, statuses, lines of a smoke log): redact them too.
+    diags = [replace(d, message=redactor.redact(d.message),
+                     hint=redactor.redact(d.hint) if d.hint else d.hint) for d in diags]
+    return Project(opts, cat, runs, decisions, now, redactor, overlays, locate(diags), inputs,
+                   config_broken)
 
 
 def locate(diags: list[Diagnostic]) -> list[Diagnostic]:

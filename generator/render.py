@@ -64,8 +64,10 @@ def history_svg(history: Iterable[Evidence]) -> Markdown:
 
 
 def h(value: object) -> Markdown:
-    """Text inside a raw HTML block (Markdown does not process it there)."""
-    return Markdown(html.escape(escape.clean(value), quote=True))
+    """Text inside a raw HTML block (Markdown does not process it there). Whitespace is
+    collapsed: a blank line would end the block and spill the rest as Markdown."""
+    text = " ".join(escape.clean(value).split())
+    return Markdown(html.escape(text, quote=True))
 
 
 def datefmt(value: dt.date | dt.datetime | None) -> str:
@@ -133,11 +135,18 @@ def render(page: PageSpec, override: str | None = None) -> str:
         raise ConnectorDocsError([error(exc.filename or exc.name or "template",
                                         f"template syntax error: {exc.message}",
                                         line=exc.lineno or 0, column=1)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ConnectorDocsError([error(_origin(override, page), f"template not found: "
+                                        f"{exc.name}", hint="templates may include only "
+                                        "files of the template folders")]) from None
     except jinja2.UndefinedError as exc:
         raise ConnectorDocsError([error(_origin(override, page), f"template error while "
                                         f"rendering {page.path}: {exc.message}",
                                         hint="the page's context is listed in the header "
                                         "comment of the built-in template")]) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+        raise ConnectorDocsError([error(_origin(override, page), f"template error while "
+                                        f"rendering {page.path}: {exc}")]) from None
 
 
 def _origin(override: str | None, page: PageSpec) -> str:

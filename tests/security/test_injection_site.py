@@ -117,18 +117,10 @@ def test_hostile_smoke_metadata_reads_as_written(site: Path) -> None:
     assert normalize(HOSTILE_VERSION) in visible
 
 
-CATALOG_BLANK_LINES = pytest.mark.xfail(
-    strict=True,
-    reason="the catalog's raw HTML block prints descriptions with the `h` filter, "
-    "which keeps newlines: a blank line in a description ends the HTML block, and the rest "
-    "of the card list renders as escaped Markdown source; render.h must collapse whitespace",
-)
-
-
 @pytest.mark.parametrize(
     ("path", "what"),
     [
-        pytest.param("catalog/index.html", "name and description", marks=CATALOG_BLANK_LINES),
+        ("catalog/index.html", "name and description"),
         ("scopes/index.html", "scope descriptions"),
         ("troubleshooting/index.html", "error summaries"),
         ("readiness/index.html", "name"),
@@ -152,13 +144,6 @@ def test_meta_description_is_the_text_escaped(site: Path) -> None:
     assert not injected(parsed, where=("head",))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Material prints `page.title | striptags`, which "
-    "HTML-unescapes the h1 text: a connector name '</title><script>' becomes "
-    "markup in <head>; connector.md.j2 must set an HTML-escaped front-matter "
-    "title (Material prints page.meta.title as is)",
-)
 def test_title_is_plain_text(site: Path) -> None:
     _, line = split_title((site / "connectors/pwn/index.html").read_text(encoding="utf-8"))
     parsed = parse(line)
@@ -236,12 +221,6 @@ def test_ids_are_unique_on_every_page(site: Path) -> None:
     assert not duplicated
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guide's h1 gets its id from the connector name "
-    "(toc slug); a name '__config' clobbers Material's <script id=__config> and "
-    "breaks the page's JavaScript; connector.md.j2 must give the h1 a fixed id",
-)
 def test_connector_names_cannot_take_the_themes_ids(site: Path) -> None:
     ids = parse((site / "connectors/clobber/index.html").read_text(encoding="utf-8")).ids
     assert ids.count("__config") == 1

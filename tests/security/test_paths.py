@@ -277,12 +277,6 @@ def test_template_override_cannot_include_files_outside_the_folders(tmp_path: Pa
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.render catches TemplateSyntaxError and "
-    "UndefinedError only: a missing include (TemplateNotFound) or any other "
-    "jinja2.TemplateError is a traceback instead of a located error",
-)
 def test_template_not_found_is_a_located_error(tmp_path: Path) -> None:
     project = write_project(
         tmp_path,

@@ -255,13 +255,6 @@ def test_cli_output_carries_no_secret(built: tuple[Path, str]) -> None:
         assert not leaks_in(result.stdout), args
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="smoke diagnostics quote values of the smoke file "
-    "(appId, status, suite, timestamps) and project.load never passes them "
-    "through the redactor, so a token in a malformed result reaches the build "
-    "log; project.load should redact every diagnostic's message and hint",
-)
 def test_diagnostics_about_smoke_files_carry_no_secret(tmp_path: Path) -> None:
     catalog = write_catalog(
         tmp_path / "catalog",
@@ -317,13 +310,6 @@ def test_a_leak_from_the_catalog_fails_the_build_without_printing_it(
     assert CREDENTIALS["clientSecret"] not in log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the secret scan runs in on_post_build, after MkDocs "
-    "wrote the site: the failed build leaves the pages holding the secret in "
-    "site_dir; plugin.on_post_build should delete site_dir (or build into a "
-    "temporary folder and swap on success) before raising",
-)
 def test_a_failed_secret_scan_leaves_no_site(leaky_build: tuple[Path, str]) -> None:
     root, _ = leaky_build
     site = root / "site"
@@ -331,15 +317,6 @@ def test_a_failed_secret_scan_leaves_no_site(leaky_build: tuple[Path, str]) -> N
     assert not leftovers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plugin.report now logs every error and builds the "
-    "rest unless `strict`; an unreadable or invalid smoke config is such an "
-    "error, so the build goes on with a redactor for token shapes only and "
-    "publishes the configured secrets in smoke messages (the site scan uses "
-    "the same empty redactor). Smoke-config errors must stay fatal "
-    "(Redactor.from_config's contract: 'so the build fails rather than leaks')",
-)
 def test_a_broken_smoke_config_fails_the_build(tmp_path: Path) -> None:
     secret = "PLANTED-config-secret-9f3e"
     catalog = write_catalog(
