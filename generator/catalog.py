@@ -17,7 +17,7 @@ from typing import Any
 
 from . import lint, normalize
 from .diagnostics import Diagnostic, error, warning
-from .jsonfile import Locator, parse_json
+from .jsonfile import MAX_JSON_BYTES, Locator, parse_json
 from .model import Catalog, Connector, Source
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -110,7 +110,9 @@ def discover(path: Path) -> tuple[list[Entry], list[Diagnostic]]:
 def _read(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
     try:
         with path.open("rb") as handle:
-            return handle.read(), []
+            # At most one byte over the limit: parse_json reports the size, and a huge
+            # file is never read into memory.
+            return handle.read(MAX_JSON_BYTES + 1), []
     except OSError as exc:
         return None, [error(display(path), f"cannot read file: {exc.strerror or exc}")]
 

@@ -7,7 +7,6 @@ Exit codes: 0 ok (warnings allowed), 1 a user-caused problem, 2 usage.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -175,12 +174,16 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
             sys.exit(1)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    (root / "catalog").mkdir(parents=True, exist_ok=True)
-    (root / "catalog" / "catalog.json").write_text(export.catalog_json(proj), encoding="utf-8")
-    assets = root / "assets"
-    assets.mkdir(exist_ok=True)
-    for name in render.ASSETS:  # the badge/catalog CSS and the catalog filter script
-        shutil.copyfile(render.ASSETS_DIR / name, assets / name)
+    extra = [("catalog/catalog.json", export.catalog_json(proj))] + [
+        (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
+        for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
+    for rel, text in extra:
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            click.echo(f"error: refusing to write outside {out}: {rel}", err=True)
+            sys.exit(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
 
 

@@ -166,7 +166,18 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
     return (msg if len(msg) <= 200 else msg[:197] + "..."), None
 
 
+MAX_OPERATIONS = 5000  # the schema's maxItems for actions and triggers
+
+
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
+    if isinstance(raw, dict):
+        # Refuse oversized lists before the validator walks every item of them.
+        for key in ("actions", "triggers"):
+            items = raw.get(key)
+            if isinstance(items, list) and len(items) > MAX_OPERATIONS:
+                return [error(path, f"{len(items):,} {key}, over the limit of "
+                              f"{MAX_OPERATIONS:,}", code="schema",
+                              hint="split the connector", **_where(locator, "/" + key))]
     diags = []
     seen: set[tuple[str, str]] = set()
     for err in sorted(_validator().iter_errors(raw), key=relevance):

@@ -4,16 +4,19 @@ Markdown here (templates write it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import audit, troubleshoot
 from .model import Connector, Operation
-from .policy import LEVEL_LABELS, LEVEL_ORDER
+from .policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
 from .project import Project
 from .wording import describe_rate_limits, schema_type
 
 MAX_PARAM_DEPTH = 6
+# One table cell lists at most this many values (enum values, smoke messages, events):
+# input lists are unbounded and a long cell is slow for Markdown to render and to read.
+MAX_LIST = 100
 HISTORY_LENGTH = 20
 INDEX_PAGES = ("catalog", "scopes", "rate-limits", "troubleshooting")
 
@@ -68,13 +71,24 @@ def parameter_rows(schema: Any, prefix: str = "", depth: int = 0) -> list[ParamR
         raw_enum = node.get("enum")
         enum: list[Any] = raw_enum if isinstance(raw_enum, list) else []
         rows.append(ParamRow(full, schema_type(node), name in required, node.get("default"),
-                             tuple(enum), str(node.get("description") or ""), depth))
+                             tuple(_capped(enum)), str(node.get("description") or ""), depth))
         if isinstance(node.get("properties"), dict):
             rows += parameter_rows(node, f"{full}.", depth + 1)
         items = node.get("items")
         if node.get("type") == "array" and isinstance(items, dict):
             rows += parameter_rows(items, f"{full}[].", depth + 1)
     return rows
+
+
+def _capped(values: list[Any] | tuple[Any, ...]) -> list[Any]:
+    if len(values) <= MAX_LIST:
+        return list(values)
+    return [*values[:MAX_LIST], f"… and {len(values) - MAX_LIST} more"]
+
+
+def _shown_history(history: tuple[Evidence, ...]) -> list[Evidence]:
+    return [replace(ev, messages=tuple(_capped(ev.messages)))
+            for ev in history[-HISTORY_LENGTH:]]
 
 
 def _scope_rows(conn: Connector) -> list[dict[str, Any]]:
@@ -108,7 +122,7 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
         "written": {e.error.code for e in entries if overlay and overlay.entry(e.error.code)},
         "error_anchors": {a for e in entries for a in (e.anchor, *e.aliases)},
         "other_errors": entries[troubleshoot.TOP:],
-        "history": decision.history[-HISTORY_LENGTH:],
+        "history": _shown_history(decision.history),
         "show_messages": internal,
         "internal": internal,
     }

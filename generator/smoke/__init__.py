@@ -72,7 +72,8 @@ def discover(path: Path) -> tuple[list[Path], list[Diagnostic]]:
                 code="smoke-missing",
             )
         ]
-    found = sorted(
+    root = path.resolve()
+    candidates = sorted(
         p
         for p in path.rglob("*")
         if p.suffix.lower() in SMOKE_SUFFIXES
@@ -80,6 +81,17 @@ def discover(path: Path) -> tuple[list[Path], list[Diagnostic]]:
         and not p.name.lower().startswith("readme")
         and p.is_file()
     )
+    found: list[Path] = []
+    escapes: list[Path] = []
+    for p in candidates:
+        (found if p.resolve().is_relative_to(root) else escapes).append(p)
+    outside = [
+        error(str(p), "points outside the smoke folder; not read", code="path-escape",
+              hint="copy the file into the smoke folder instead of linking it")
+        for p in escapes
+    ]
+    if outside:
+        return found, outside
     if not found:
         return [], [
             warning(

@@ -29,7 +29,9 @@ def parse_console(name: str, text: str, parsed: Parsed) -> None:
     current: list[str] | None = None  # messages of the result being read
     sink: list[str] = []  # messages of a result that was rejected
     pending: list[tuple[str, SmokeStatus, float, list[str], int]] = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    # Split on newlines only: str.splitlines() also breaks at U+2028, NEL and form feeds,
+    # which vendors' messages may hold.
+    for lineno, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         line = raw.rstrip()
         stripped = line.strip()
         if not stripped:

@@ -155,13 +155,6 @@ def test_100k_actions_are_refused_in_bounded_time(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS")
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalog._read reads a whole definition file into "
-    "memory before parse_json checks MAX_JSON_BYTES (smoke and redact read at "
-    "most the limit + 1 byte): a multi-gigabyte file exhausts memory; _read "
-    "should read(MAX_JSON_BYTES + 1)",
-)
 def test_a_multi_gigabyte_catalog_file_is_not_read_into_memory(tmp_path: Path) -> None:
     cat = tmp_path / "catalog"
     cat.mkdir()
@@ -410,15 +403,6 @@ def test_cli_with_a_hanging_registry_exits_cleanly(
 # ----------------------------------------------------------------------- builds
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one table cell joins every smoke message of a result "
-    "(and every enum value of a parameter, every webhook event): the number "
-    "of values is unbounded, and Python-Markdown's inline pass is quadratic in "
-    "the cell's entities (3,000 messages of 40 brackets take minutes); "
-    "pages.connector_context should cap the messages per result (and "
-    "parameter_rows the enum values) it passes to the template",
-)
 def test_many_smoke_messages_render_in_bounded_time(tmp_path: Path) -> None:
     cat = write_catalog(
         tmp_path / "catalog",

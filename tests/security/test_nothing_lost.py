@@ -214,14 +214,6 @@ def test_cli_errors_exit_with_their_code_and_no_traceback(
     assert result.returncode == code, result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the console reader splits the transcript with str.splitlines(), which also "
-    "breaks at U+2028, NEL (U+0085), form feed and other Unicode separators: a vendor's "
-    "message holding one is cut, the rest becomes 'unrecognized line' errors at wrong line "
-    "numbers and the whole run is left out; smoke/console.py should split on '\\n' only "
-    "(the runner writes one line per message)",
-)
 @pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\x1e"])
 def test_a_console_message_with_a_unicode_line_separator_is_kept(separator: str) -> None:
     from generator.smoke import parse_run
