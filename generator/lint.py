@@ -176,7 +176,7 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
             items = raw.get(key)
             if isinstance(items, list) and len(items) > MAX_OPERATIONS:
                 return [error(path, f"{len(items):,} {key}, over the limit of "
-                              f"{MAX_OPERATIONS:,}", code="schema",
+                              f"{MAX_OPERATIONS}", code="schema",
                               hint="split the connector", **_where(locator, "/" + key))]
     diags = []
     seen: set[tuple[str, str]] = set()
