@@ -1,0 +1,78 @@
+"""The measures the benchmark reports, their targets, and the final table."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+from typing import Any
+
+# key -> (unit, target or None for a figure reported for comparison only)
+TARGETS: dict[str, tuple[str, float | None]] = {
+    "overhead_real": ("x", 1.10),
+    "overhead_synth": ("x", 1.10),
+    "linear_time": ("x", 3.3),
+    "linear_bytes": ("%", 10),
+    "huge_rss": ("MB", 2048),
+    "huge_stages": ("s", 10),
+    "preview_dirty": ("s", 3),
+    "preview_full": ("s", None),
+    "validate_inproc": ("s", 1),
+    "validate_cli": ("s", None),
+}
+
+
+def labels(sizes: dict[str, int], n_real: int) -> dict[str, str]:
+    small, large, huge = (f"{sizes[k]:,}" for k in ("small", "large", "huge"))
+    return {
+        "overhead_real": f"overhead: plugin / plain build, real catalog ({n_real})",
+        "overhead_synth": f"overhead: plugin / plain build, synthetic {small}",
+        "linear_time": f"linear: build time {large} / {small}",
+        "linear_bytes": f"linear: site bytes per connector, {large} vs {small}",
+        "huge_rss": f"scale: full build peak RSS, {huge}",
+        "huge_stages": f"scale: our stages in-process, {huge}",
+        "preview_dirty": f"preview: serve --dirty, edit to fresh page, {small}",
+        "preview_full": f"preview: serve (not dirty), edit to fresh page, {small}",
+        "validate_inproc": "validate: load_catalog in-process, real catalog",
+        "validate_cli": "validate: connector-docs validate CLI wall, real catalog",
+    }
+
+
+def row(key: str, value: float, note: str = "") -> dict[str, Any]:
+    unit, target = TARGETS[key]
+    met = None if target is None else value <= target
+    return {"value": value, "unit": unit, "target": target, "met": met, "note": note}
+
+
+def _with_unit(value: object, unit: str) -> str:
+    return f"{value}{unit}" if unit in ("x", "%") else f"{value} {unit}"
+
+
+def table(rows: dict[str, dict[str, Any]], names: dict[str, str]) -> str:
+    """``measure | value | target | met?``, one line per measure, skipped ones too."""
+    header = ("measure", "value", "target", "met?")
+    lines = []
+    for key, label in names.items():
+        r = rows.get(key)
+        if r is None:
+            lines.append((label, "skipped", "", ""))
+            continue
+        target = "" if r["target"] is None else "<= " + _with_unit(r["target"], r["unit"])
+        met = "info" if r["met"] is None else "yes" if r["met"] else "NO"
+        lines.append((label, _with_unit(r["value"], r["unit"]), target, met))
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(4)]
+    fmt = " | ".join(f"{{:{w}}}" for w in widths)
+    out = [fmt.format(*header), "-+-".join("-" * w for w in widths)]
+    return "\n".join(out + [fmt.format(*line) for line in lines])
+
+
+def code_version(root: Path) -> dict[str, Any]:
+    """What was measured: HEAD plus a digest of generator/ and templates/ as they are
+    (others may be editing them while the bench runs)."""
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("generator/**/*.py"), *root.glob("templates/*")]):
+        digest.update(path.read_bytes())
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True, capture_output=True
+    ).stdout.strip()
+    return {"head": head, "generator_templates_sha256": digest.hexdigest()[:16]}

@@ -1,0 +1,119 @@
+"""Time (or cProfile) our own stages in-process, without MkDocs:
+
+    python bench/stages.py PROJECT [--profile OUT.pstats] [--top 25]
+
+``PROJECT`` is a folder with a ``mkdocs.yml`` using the plugin. Runs
+``generator.project.load`` (catalog load + validate, smoke evidence, policy, overlays),
+``generator.pages.plan`` and ``generator.render.render`` for every page, the way the
+plugin's ``on_files`` does, and prints one JSON object with seconds per stage. The
+breakdown inside ``load`` comes from wrapping the functions it calls, so it stays exact
+without copying ``load``'s body; a function that is renamed is simply not broken out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synth import BUILD_EPOCH
+
+# (module, attribute, stage name): the calls inside project.load to break out.
+BREAKDOWN = (
+    ("generator.project", "load_catalog", "catalog load + validate"),
+    ("generator.project", "load_smoke", "smoke evidence"),
+    ("generator.policy", "decide", "policy"),
+    ("generator.overlay", "load", "overlays"),
+)
+
+
+def _wrap(times: dict[str, float], module: Any, attr: str, name: str) -> None:
+    inner: Callable[..., Any] | None = getattr(module, attr, None)
+    if inner is None:
+        return
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            times[name] = times.get(name, 0.0) + time.perf_counter() - start
+
+    setattr(module, attr, timed)
+
+
+def run(project: Path) -> dict[str, Any]:
+    import importlib
+
+    from generator import pages, render
+    from generator import project as project_mod
+    from generator.options import from_mkdocs_yml
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    times: dict[str, float] = {}
+    for module_name, attr, name in BREAKDOWN:
+        _wrap(times, importlib.import_module(module_name), attr, name)
+    opts = from_mkdocs_yml(project / "mkdocs.yml")
+    templates = str(opts.path(opts.templates)) if opts.templates else None
+    start = time.perf_counter()
+    proj = project_mod.load(opts)
+    loaded = time.perf_counter()
+    specs = pages.plan(proj)
+    planned = time.perf_counter()
+    size = sum(len(render.render(spec, templates).encode("utf-8")) for spec in specs)
+    rendered = time.perf_counter()
+    stages = {
+        "load": loaded - start,
+        **{f"  {k}": v for k, v in times.items()},
+        "plan": planned - loaded,
+        "render": rendered - planned,
+    }
+    return {
+        "connectors": len(proj.catalog.connectors),
+        "pages": len(specs),
+        "markdown_bytes": size,
+        "errors": sum(d.is_error for d in proj.diagnostics),
+        "warnings": sum(not d.is_error for d in proj.diagnostics),
+        "stages": {k: round(v, 3) for k, v in stages.items()},
+        "total": round(rendered - start, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time our stages in-process.")
+    parser.add_argument("project", type=Path)
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile stats here and print the top functions"
+    )
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    if not args.profile:
+        print(json.dumps(run(args.project)))
+        return 0
+    profiler = cProfile.Profile()
+    result = profiler.runcall(run, args.project)
+    profiler.dump_stats(str(args.profile))
+    print(json.dumps(result))
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
+        print(f"\n--- top {args.top} by {order} ---", file=sys.stderr)
+        print(out.getvalue().split("\n\n", 1)[-1], file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
