@@ -104,6 +104,25 @@ def _operation(op: Operation) -> dict[str, Any]:
             "limits": describe_rate_limits(op.rate_limits)}
 
 
+# Contexts by connector id, with what they were made from: kept by `mkdocs serve` across
+# rebuilds so an edit to one connector rebuilds one context.
+ContextCache = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
+
+
+def _cached_context(project: Project, conn: Connector,
+                    cache: ContextCache | None) -> dict[str, Any]:
+    if cache is None:
+        return connector_context(project, conn)
+    key = (conn, project.decisions[conn.id], project.overlays.get(conn.id),
+           project.options.audience)
+    hit = cache.get(conn.id)
+    if hit is not None and hit[0][0] is conn and hit[0][1:] == key[1:]:
+        return hit[1]
+    context = connector_context(project, conn)
+    cache[conn.id] = (key, context)
+    return context
+
+
 def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
     decision = project.decisions[conn.id]
     overlay = project.overlays.get(conn.id)
@@ -133,12 +152,12 @@ def _sorted_levels(conns: list[Connector], project: Project) -> list[str]:
     return [level for level in LEVEL_ORDER if level in shown]
 
 
-def plan(project: Project) -> list[PageSpec]:
+def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
     conns = visible(project)
     internal = project.options.audience == "internal"
     decisions = project.decisions
     pages = [PageSpec(connector_path(c.id), "connector.md.j2", "connector", c.name,
-                      connector_context(project, c), c.id) for c in conns]
+                      _cached_context(project, c, cache), c.id) for c in conns]
     common = {"connectors": conns, "decisions": decisions, "internal": internal,
               "build_date": project.build_date.date(), "labels": LEVEL_LABELS}
     categories = sorted({c.category for c in conns}, key=str.lower)

@@ -76,6 +76,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.page_cache: dict[str, tuple[Any, str]] = {}
         self.templates_stamp: tuple[Any, ...] = ()
         self.lint_cache = docslint.LintCache()
+        self.context_cache: pages.ContextCache = {}
         self.serving = False
         self.build_started = 0.0
 
@@ -105,7 +106,6 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             config.markdown_extensions.append("admonition")
         config.extra_css.append("assets/connector-docs.css")
         config.extra_javascript.append("assets/connector-docs-catalog.js")
-        render.clear_cache()
         return config
 
     def _write(self, src_uri: str, text: str) -> str:
@@ -127,8 +127,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         assert self.options is not None
         try:
             self.project = proj = project.load(self.options, cache=self.load_cache)
-            specs = pages.plan(proj)
-            self.templates_stamp = render.templates_stamp(self._templates())
+            specs = pages.plan(proj, self.context_cache)
+            stamp = render.templates_stamp(self._templates())
+            if stamp != self.templates_stamp:  # a template was added, removed or edited
+                render.clear_cache()
+                self.templates_stamp = stamp
             rendered = [(spec, self._render(spec)) for spec in specs]
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
@@ -219,7 +222,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         # Under `mkdocs serve` a rebuild rewrites only what changed: scan just that (the
         # first build wrote, and scanned, everything).
         since = self.build_started - 2 if self.serving else None
-        problems = scan_site(Path(config.site_dir), self.project.redactor, since=since)
+        problems = scan_site(Path(config.site_dir), self.project.redactor, since=since,
+                             derived=("search/search_index.json",) if self.serving else ())
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
             # dev server could publish them.

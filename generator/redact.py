@@ -319,11 +319,13 @@ def _trie_alternatives(words: Iterable[str]) -> list[str]:
 # ----------------------------------------------------------------------- site scan
 
 
-def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None) -> list[Diagnostic]:
+def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
+              derived: tuple[str, ...] = ()) -> list[Diagnostic]:
     """Report every secret in the built site as an error at file:line:column. Text files
     are scanned (``SCANNED_SUFFIXES``), gzip files by their decompressed content. Lines
     repeated across pages (navigation, theme) are matched once. With ``since``, files not
-    modified since then are skipped (rebuilds under `mkdocs serve`)."""
+    modified since then are skipped, and so are ``derived`` files (relative paths) whose
+    text only repeats the pages' (the search index, during `mkdocs serve` rebuilds)."""
     if not site_dir.is_dir():
         return [error(str(site_dir), "built site folder not found")]
     diags: list[Diagnostic] = []
@@ -335,7 +337,7 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None) ->
         rel = redactor.redact(real)
         for _, description in redactor.hits(real):
             diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
-        if since is not None and path.stat().st_mtime < since:
+        if real in derived or (since is not None and path.stat().st_mtime < since):
             continue  # unchanged since an earlier, scanned build
         lower = path.name.lower()
         compressed = lower.endswith(".gz")
