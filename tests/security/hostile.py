@@ -460,3 +460,19 @@ def split_title(text: str) -> tuple[str, str]:
     if match is None:
         return text, ""
     return head[: match.start()] + head[match.end() :] + "</head>" + body, match.group()
+
+
+def build_with_config(tmp: Path, catalog: Path) -> tuple[Path, str]:
+    """A real build of ``catalog`` (with its smoke-config.json) in ``tmp/project``; the
+    build must succeed. Returns the project folder and the build log."""
+    from ..helpers import make_site, mkdocs_build
+
+    root = make_site(
+        tmp / "project",
+        catalog=catalog,
+        plugin={"smoke_config": "catalog/smoke-config.json"},
+        extra={"site_url": "https://docs.example/"},
+    )
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return root, result.stdout

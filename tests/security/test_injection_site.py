@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from ..helpers import make_site, mkdocs_build
 from .hostile import (
     INJECTION,
     INVISIBLE,
     MARKER,
     PageParser,
+    build_with_config,
     good_connector,
     hostile_connector,
     injected,
@@ -58,15 +58,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ),
         },
     )
-    root = make_site(
-        tmp / "project",
-        catalog=catalog,
-        plugin={"smoke_config": "catalog/smoke-config.json"},
-        extra={"site_url": "https://docs.example/"},
-    )
-    result = mkdocs_build(root)
-    (root / "build.log").write_text(result.stdout, encoding="utf-8")
-    assert result.returncode == 0, result.stdout[-4000:]
+    root, log = build_with_config(tmp, catalog)
+    (root / "build.log").write_text(log, encoding="utf-8")
     return root / "site"
 
 

@@ -19,7 +19,15 @@ from generator.project import load
 from generator.redact import Redactor, scan_site
 
 from ..helpers import make_site, mkdocs_build
-from .hostile import good_connector, no_traceback, parse, run_cli, smoke_json, write_catalog
+from .hostile import (
+    build_with_config,
+    good_connector,
+    no_traceback,
+    parse,
+    run_cli,
+    smoke_json,
+    write_catalog,
+)
 
 CREDENTIALS = {
     "apiKey": "PLANTED-plain-7f3c9a1e5b",
@@ -120,15 +128,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         },
         config=CONFIG,
     )
-    root = make_site(
-        tmp / "project",
-        catalog=catalog,
-        plugin={"smoke_config": "catalog/smoke-config.json"},
-        extra={"site_url": "https://docs.example/"},
-    )
-    result = mkdocs_build(root)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return root, result.stdout
+    return build_with_config(tmp, catalog)
 
 
 def site_files(site: Path) -> dict[str, str]:
