@@ -70,6 +70,8 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
                              default="text", show_default=True, help="Output format.")
 catalog_option = click.option("--catalog", help="Catalog folder, file or https URL.")
 smoke_option = click.option("--smoke", help="Smoke results folder, file or URL.")
+audience_option = click.option("--audience", type=click.Choice(["public", "internal"]),
+                               help="Override the plugin's audience option.")
 strict_option = click.option("--strict/--no-strict", default=None,
                              help="Treat warnings as errors.")
 
@@ -152,7 +154,7 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
               help="Folder to write the Markdown pages into.")
 @catalog_option
 @smoke_option
-@click.option("--audience", type=click.Choice(["public", "internal"]))
+@audience_option
 @click.pass_context
 def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
              audience: str | None) -> None:
@@ -192,7 +194,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
               help="File to write catalog.json to ('-' for standard output).")
 @catalog_option
 @smoke_option
-@click.option("--audience", type=click.Choice(["public", "internal"]))
+@audience_option
 @click.pass_context
 def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
                audience: str | None) -> None:
