@@ -20,29 +20,6 @@ MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-class _Duplicate(Exception):
-    def __init__(self, key: str):
-        self.key = key
-
-
-class _BadConstant(Exception):
-    def __init__(self, name: str):
-        self.name = name
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
-    return out
-
-
-def _constant(name: str) -> Any:
-    raise _BadConstant(name)
-
-
 _NON_FINITE = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
@@ -252,77 +229,32 @@ def parse_json(
             error(path, "file is empty", hint='a connector file holds one JSON object: {"id": ...}',
                   code="empty")
         ]
-    locator = Locator(text)
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        value, violations = load_strict(text)
     except json.JSONDecodeError as exc:
         return None, None, [
             error(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno,
                   hint="fix the syntax (a trailing comma or a missing quote is the usual cause)",
                   code="json")
         ]
-    except _Duplicate as dup:
-        return None, None, [_duplicate_diag(path, text, dup.key)]
-    except _BadConstant as bad:
-        pos = text.find(bad.name)
-        line, col = line_col(text, max(pos, 0))
-        return None, None, [
-            error(path, f"invalid JSON: {bad.name} is not a JSON number", line=line, column=col,
-                  hint="use null or a finite number", code="json")
-        ]
     except RecursionError:
         return None, None, [error(path, "JSON is nested too deeply", code="too-deep")]
+    if violations:
+        return None, None, [_violation_diag(path, v) for v in violations]
     if not _depth_ok(text):
         return None, None, [
             error(path, f"JSON is nested more than {MAX_DEPTH} levels deep", code="too-deep")
         ]
-    return value, locator, []
+    return value, Locator(text), []
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
-
-
-def _duplicate_position(text: str, key: str) -> int:
-    """Offset of the first repeated key within one object (a small token scan, run only
-    on the error path)."""
-    stack: list[set[str] | None] = []  # a key set per open object, None per array
-    last_string: tuple[str, int] | None = None
-    for match in _TOKEN.finditer(text):
-        tok = match.group()
-        if tok == "{":
-            stack.append(set())
-        elif tok == "[":
-            stack.append(None)
-        elif tok in "}]":
-            if stack:
-                stack.pop()
-        elif tok == ":":
-            keys = stack[-1] if stack else None
-            if keys is not None and last_string is not None:
-                name, pos = last_string
-                if name in keys and name == key:
-                    return pos
-                keys.add(name)
-        else:
-            try:
-                last_string = (json.loads(tok), match.start())
-            except ValueError:
-                last_string = None
-            continue
-        last_string = None
-    return 0
-
-
-def _duplicate_diag(path: str, text: str, key: str) -> Diagnostic:
-    line, col = line_col(text, _duplicate_position(text, key))
-    return error(
-        path,
-        f"duplicate key {json.dumps(key)}: JSON readers disagree on which value wins",
-        line=line,
-        column=col,
-        hint="remove one of the two entries",
-        code="duplicate-key",
-    )
+def _violation_diag(path: str, v: Violation) -> Diagnostic:
+    if v.duplicate_key:
+        return error(path, f"duplicate key {json.dumps(v.token)}: JSON readers disagree on "
+                     "which value wins", line=v.line, column=v.column,
+                     hint="remove one of the two entries", code="duplicate-key")
+    return error(path, f"invalid JSON: {v.token} is not a JSON number", line=v.line,
+                 column=v.column, hint="use null or a finite number", code="json")
 
 
 def pointer_join(base: str, *parts: str | int) -> str:
