@@ -177,7 +177,8 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        line, col = line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
+        before = data[: exc.start].decode("utf-8", "replace")
+        line, col = line_col(before, len(before))  # characters, not bytes
         return None, [
             error(
                 path,
