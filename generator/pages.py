@@ -182,8 +182,10 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
     pages.append(PageSpec("rate-limits/index.md", "rate-limits.md.j2", "rate-limits",
                           "Rate limits", {**common, "rows": limits}))
     by_code: dict[str, list[dict[str, Any]]] = {}
+    guides = {spec.connector_id: spec.context for spec in pages}
     for c in conns:
-        for entry in troubleshoot.expected(c, decisions[c.id].history):
+        ctx = guides[c.id]  # the guide's entries: troubleshoot.expected is not cheap
+        for entry in [*ctx["top_errors"], *ctx["other_errors"]]:
             key = str(entry.error.http_status or entry.error.code)
             by_code.setdefault(key, []).append({"connector": c, "entry": entry})
     codes = sorted(by_code, key=lambda k: (not k.isdigit(), k.zfill(3) if k.isdigit() else k))
