@@ -94,10 +94,9 @@ def check_content(project: Project, cache: LintCache | None = None) -> list[Diag
     files = FileLocator()
     for conn in pages.visible(project):
         overlay = project.overlays.get(conn.id)
-        key = (id(conn), conn, overlay, project.decisions[conn.id])
+        key = (conn, overlay, project.decisions[conn.id])
         hit = cache.connectors.get(conn.id) if cache else None
-        if hit is not None and hit[0][0] == key[0] and hit[0][1] is conn \
-                and hit[0][2:] == key[2:]:
+        if hit is not None and pages.same_inputs(hit[0], key):
             diags += hit[1]
             continue
         found = _connector_gaps(project, conn, overlay, files)

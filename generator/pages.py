@@ -109,6 +109,13 @@ def _operation(op: Operation) -> dict[str, Any]:
 ContextCache = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
 
 
+def same_inputs(old: tuple[Any, ...] | None, new: tuple[Any, ...]) -> bool:
+    """Cache keys of the serve-time caches: the connector first, compared by identity (the
+    load cache hands back the same object while its file is unchanged; comparing it by
+    value would walk every parameter schema), then the other inputs by value."""
+    return old is not None and old[0] is new[0] and old[1:] == new[1:]
+
+
 def _cached_context(project: Project, conn: Connector,
                     cache: ContextCache | None) -> dict[str, Any]:
     if cache is None:
@@ -116,7 +123,7 @@ def _cached_context(project: Project, conn: Connector,
     key = (conn, project.decisions[conn.id], project.overlays.get(conn.id),
            project.options.audience)
     hit = cache.get(conn.id)
-    if hit is not None and hit[0][0] is conn and hit[0][1:] == key[1:]:
+    if hit is not None and same_inputs(hit[0], key):
         return hit[1]
     context = connector_context(project, conn)
     cache[conn.id] = (key, context)

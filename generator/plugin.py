@@ -176,11 +176,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         if not spec.connector_id:
             return render.render(spec, self._templates())
         ctx = spec.context
-        key = (id(ctx["connector"]), ctx["connector"], ctx["decision"], ctx["overlay"],
+        key = (ctx["connector"], ctx["decision"], ctx["overlay"],
                self.options.audience if self.options else None, self.templates_stamp)
         cached = self.page_cache.get(spec.path)
-        if cached is not None and cached[0][0] == key[0] and cached[0][2:] == key[2:] \
-                and cached[0][1] is key[1]:
+        if cached is not None and pages.same_inputs(cached[0], key):
             return cached[1]
         text = render.render(spec, self._templates())
         self.page_cache[spec.path] = (key, text)
