@@ -178,28 +178,65 @@ def _format(check: Any) -> Any:
     return ok
 
 
-@cache
-def _fast_validator() -> Any:
-    """The same schema compiled by fastjsonschema (draft-07 keywords: our schema uses no
-    2020-12-only ones once its $refs are inlined). Seven times faster than jsonschema on
-    valid files, which most are; a file it rejects is validated again by jsonschema to
-    collect every error with its location."""
-    import fastjsonschema
-
-    inlined = _inline_refs(schema(), schema())
+def _fast_schema() -> dict[str, Any]:
+    inlined: dict[str, Any] = _inline_refs(schema(), schema())
     for key in ("$defs", "$id"):
         inlined.pop(key, None)
     inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return inlined
+
+
+def _closed(node: Any, close_self: bool = True) -> Any:
+    """The (inlined) schema with ``additionalProperties: false`` wherever
+    :func:`_unknown_keys` would warn about a key: a definition it accepts has no unknown
+    keys. allOf members stay open themselves (the node lists their property names), and
+    free-form values (``_OPAQUE``) are left as they are. A definition it rejects goes the
+    slow way: the open schema, then the walk."""
+    if not isinstance(node, dict):
+        return node
+    out = dict(node)
+    own = node.get("properties")
+    if "allOf" in node:
+        out["allOf"] = [_closed(member, close_self=False) for member in node["allOf"]]
+        merged: dict[str, Any] = {name: {} for member in node["allOf"]
+                  for name in (member.get("properties") or {})}
+        own = {**merged, **(own or {})}
+    if isinstance(own, dict):
+        out["properties"] = {name: sub if name in _OPAQUE else _closed(sub)
+                             for name, sub in own.items()}
+        if close_self and "additionalProperties" not in node:
+            out["additionalProperties"] = False  # free-form keys are never unknown
+            out["properties"].update({name: {} for name in _OPAQUE - own.keys()})
+    if isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = _closed(node["additionalProperties"])
+    if isinstance(node.get("items"), dict):
+        out["items"] = _closed(node["items"])
+    if "oneOf" in node:
+        out["oneOf"] = [_closed(option) for option in node["oneOf"]]
+    return out
+
+
+@cache
+def _fast_validator(closed: bool = False) -> Any:
+    """The same schema compiled by fastjsonschema (draft-07 keywords: our schema uses no
+    2020-12-only ones once its $refs are inlined). Seven times faster than jsonschema on
+    valid files, which most are; a file it rejects is validated again by jsonschema to
+    collect every error with its location. ``closed``: also rejects unknown keys, so one
+    call clears a valid definition without extensions of both checks."""
+    import fastjsonschema
+
     formats = {"uri": _is_uri, "uri-template": _is_uri_template, "date-time": _is_datetime,
                "date": _is_date, "email": _is_email}
-    return fastjsonschema.compile(inlined, formats={k: _format(v) for k, v in formats.items()})
+    definition = _closed(_fast_schema()) if closed else _fast_schema()
+    return fastjsonschema.compile(definition, formats={k: _format(v) for k, v in formats.items()})
 
 
-def schema_valid(raw: Any) -> bool:
+def schema_valid(raw: Any, closed: bool = False) -> bool:
+    """Whether ``raw`` passes the schema (``closed``: and has no unknown keys)."""
     import fastjsonschema
 
     try:
-        _fast_validator()(raw)
+        _fast_validator(closed)(raw)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -214,6 +251,8 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
                 return [error(path, f"{len(items):,} {key}, over the limit of "
                               f"{MAX_OPERATIONS}", code="schema",
                               hint="split the connector", **_where(locator, "/" + key))]
+    if schema_valid(raw, closed=True):
+        return []
     diags = []
     seen: set[tuple[str, str]] = set()
     errors = [] if schema_valid(raw) else _validator().iter_errors(raw)

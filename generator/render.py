@@ -93,7 +93,10 @@ def _env(override: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=True,
+        # Compiled templates are kept: `mkdocs serve` compares templates_stamp() before
+        # each build and calls clear_cache() when a template changed (checking every
+        # template's mtime on every page was 5% of rendering).
+        auto_reload=False,
     )
     env.filters.update(
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
@@ -117,14 +120,24 @@ def templates_stamp(override: str | None) -> tuple[tuple[str, int], ...]:
 def clear_cache() -> None:
     """Forget compiled templates (``mkdocs serve`` calls it when templates change)."""
     _env.cache_clear()
+    _connector_overrides.cache_clear()
+
+
+@cache
+def _connector_overrides(override: str | None) -> frozenset[str]:
+    """The per-connector templates (``connectors/<id>.md.j2``) of the override folder."""
+    folder = Path(override) / "connectors" if override else None
+    if folder is None or not folder.is_dir():
+        return frozenset()
+    return frozenset(f"connectors/{p.name}" for p in folder.glob("*.md.j2"))
 
 
 def template_for(page: PageSpec, override: str | None) -> jinja2.Template:
     env = _env(override)
-    names = [page.template]
-    if page.connector_id:
-        names.insert(0, f"connectors/{page.connector_id}.md.j2")
-    return env.select_template(names)
+    own = f"connectors/{page.connector_id}.md.j2" if page.connector_id else None
+    if own is not None and own in _connector_overrides(override):
+        return env.get_template(own)
+    return env.get_template(page.template)
 
 
 def render(page: PageSpec, override: str | None = None) -> str:

@@ -15,7 +15,7 @@ from generator.catalog import load_catalog
 from generator.diagnostics import format_text
 from generator.jsonfile import MAX_JSON_BYTES
 
-from .conftest import EXAMPLE_CATALOG, ROOT
+from .conftest import EXAMPLE_CATALOG, REAL_CATALOG, ROOT
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 GOLDEN = ROOT / "tests" / "golden" / "diagnostics"
@@ -100,6 +100,44 @@ def test_real_catalog_loads_with_warnings_only(real_catalog: Path) -> None:
     assert sum(len(c.actions) for c in catalog.connectors) > 1400
     for d in diags:
         assert d.line > 0, d.format()  # every real-catalog diagnostic is located
+
+
+def _docs_with_unknown_keys() -> list[object]:
+    """The example catalog plus copies with an unknown key at each level the walk visits,
+    and free-form keys in places that do not declare them."""
+    docs: list[object] = [json.loads(p.read_text())
+                          for p in sorted(EXAMPLE_CATALOG.glob("*.json"))]
+    for p in sorted(BROKEN.rglob("*.json")):
+        with contextlib.suppress(ValueError):
+            docs.append(json.loads(p.read_bytes().decode("utf-8-sig")))
+    base = json.loads((EXAMPLE_CATALOG / "acme-crm.json").read_text())
+    for where in ([], ["authentication"], ["authentication", "config"], ["actions", 0],
+                  ["actions", 0, "rateLimits"], ["triggers", 0], ["rateLimits"]):
+        for key in ("colour", "additionalParams", "parameters"):
+            doc = json.loads(json.dumps(base))
+            node = doc
+            for part in where:
+                node = node[part] if isinstance(part, int) else node.setdefault(part, {})
+            node[key] = {"x": 1}
+            docs.append(doc)
+    return docs
+
+
+def test_closed_schema_gate_implies_valid_and_no_unknown_keys() -> None:
+    """One fastjsonschema call with additionalProperties closed clears most definitions of
+    both checks; it must never pass a document the open schema rejects or the unknown-key
+    walk warns about, and it should pass every clean one (else the fast path is lost)."""
+    from generator.lint import _unknown_keys, schema, schema_valid
+
+    docs = _docs_with_unknown_keys()
+    if REAL_CATALOG.is_dir():  # optional: ../shared may be absent
+        docs += [json.loads(p.read_text()) for p in sorted(REAL_CATALOG.glob("*/definition.json"))]
+    outcomes: Counter[bool] = Counter()
+    for doc in docs:
+        clean = schema_valid(doc) and not _unknown_keys(doc, schema(), "", "x.json", None)
+        assert schema_valid(doc, closed=True) == clean, json.dumps(doc)[:300]
+        outcomes[clean] += 1
+    assert outcomes[True] >= 10 and outcomes[False] >= 10, outcomes
 
 
 def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
