@@ -4,7 +4,7 @@
 
 ``PROJECT`` is a folder with a ``mkdocs.yml`` using the plugin. Runs
 ``generator.project.load`` (catalog load + validate, smoke evidence, policy, overlays),
-``generator.pages.plan`` and ``generator.render.render`` for every page, the way the
+``generator.pages.plan`` and ``generator.render.render_many`` (all pages), the way the
 plugin's ``on_files`` does, and prints one JSON object with seconds per stage. The
 breakdown inside ``load`` comes from wrapping the functions it calls, so it stays exact
 without copying ``load``'s body; a function that is renamed is simply not broken out.
@@ -72,7 +72,7 @@ def run(project: Path) -> dict[str, Any]:
     loaded = time.perf_counter()
     specs = pages.plan(proj)
     planned = time.perf_counter()
-    size = sum(len(render.render(spec, templates).encode("utf-8")) for spec in specs)
+    size = sum(len(text.encode("utf-8")) for text in render.render_many(specs, templates))
     rendered = time.perf_counter()
     stages = {
         "load": loaded - start,

@@ -4,7 +4,7 @@ from them (never declared). Pure."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -71,7 +71,9 @@ def _smoke_gate(decision: Decision, suite: str) -> tuple[State, str]:
 
 
 def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
-              writer_codes: Collection[str] = ()) -> tuple[Gate, ...]:
+              writer_codes: Collection[str] = (),
+              errors: Sequence[troubleshoot.Entry] | None = None) -> tuple[Gate, ...]:
+    """``errors``: the connector's troubleshoot.expected entries, when already known."""
     declared = {s.name for s in conn.auth.scopes}
     required = {s for op in conn.operations for s in op.required_scopes}
     states: dict[str, tuple[State, str]] = {}
@@ -108,7 +110,8 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
     if not conn.rate_limits and not all(op.rate_limits for op in conn.operations):
         gaps.append("rate limits")
     states["setup_guide"] = ("missing", "no " + ", ".join(gaps)) if gaps else ("done", "")
-    top = troubleshoot.top(conn, decision.history)
+    top = list(errors[:troubleshoot.TOP]) if errors is not None \
+        else troubleshoot.top(conn, decision.history)
     unresolved = [e.error.code for e in top
                   if not e.error.resolution and e.error.code not in writer_codes]
     if len(top) < troubleshoot.TOP:
@@ -122,13 +125,15 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
 
 def audit(catalog: Catalog, decisions: Mapping[str, Decision],
           warnings: Mapping[str, int] | None = None,
-          writer_codes: Mapping[str, Collection[str]] | None = None) -> list[Readiness]:
+          writer_codes: Mapping[str, Collection[str]] | None = None,
+          errors: Mapping[str, Sequence[troubleshoot.Entry]] | None = None) -> list[Readiness]:
     out = []
     for conn in catalog.connectors:
         decision = decisions[conn.id]
         out.append(Readiness(conn.id, conn.name, decision.claimed, decision.shown,
                              gates_for(conn, decision, (warnings or {}).get(conn.id, 0),
-                                       (writer_codes or {}).get(conn.id, ()))))
+                                       (writer_codes or {}).get(conn.id, ()),
+                                       errors.get(conn.id) if errors else None)))
     return out
 
 

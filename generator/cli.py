@@ -132,7 +132,7 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
     if any(d.is_error for d in proj.diagnostics):
         _emit(proj.diagnostics, "text")
     report = audit_mod.audit(proj.catalog, proj.decisions, proj.warnings_by_connector(),
-                             proj.writer_codes())
+                             proj.writer_codes(), proj.errors)
     if only:
         report = [r for r in report if r.connector_id == only]
         if not report:
@@ -163,7 +163,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
         opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
-        texts = [(spec, render.render(spec, templates)) for spec in specs]
+        texts = list(zip(specs, render.render_many(specs, templates), strict=True))
     except ConnectorDocsError as exc:
         _fail(exc)
         return

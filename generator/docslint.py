@@ -8,7 +8,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
-from . import pages, render, troubleshoot
+from . import pages, render
 from .diagnostics import Diagnostic, warning
 from .jsonfile import FileLocator
 from .model import Connector
@@ -120,8 +120,7 @@ def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
                              code="doc-scope", **where,
                              hint='write {"scope": "...", "description": "..."}'))
     for op in conn.operations:
-        missing = [row.name for row in pages.parameter_rows(op.parameters)
-                   if not row.description]
+        missing = pages.undescribed_parameters(op.parameters)
         if missing:
             # One warning per operation: real catalogs leave dozens of nested fields
             # undescribed, and a warning per field buries everything else.
@@ -130,7 +129,7 @@ def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
                                               if len(missing) > 6 else "")
             diags.append(warning(path, f"{op.kind} '{op.id}': parameter(s) without a "
                                  f"description: {names}", code="doc-parameter", **where))
-    for entry in troubleshoot.expected(conn, project.decisions[conn.id].history):
+    for entry in project.errors[conn.id]:
         code = entry.error
         if code.source != "catalog" or code.resolution or \
                 (overlay and overlay.entry(code.code)):

@@ -3,7 +3,7 @@ Markdown here (templates write it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,30 +54,43 @@ class ParamRow:
     depth: int
 
 
-def parameter_rows(schema: Any, prefix: str = "", depth: int = 0) -> list[ParamRow]:
-    """Flatten a JSON-Schema object into rows; nested objects and arrays of objects
-    appear as ``parent.child`` / ``items[].child``."""
+def _parameters(schema: Any, prefix: str = "",
+                depth: int = 0) -> Iterator[tuple[str, dict[str, Any], bool, int]]:
+    """(dotted name, property schema, required?, depth) of every parameter of a JSON-Schema
+    object, parents first; nested objects and arrays of objects appear as
+    ``parent.child`` / ``items[].child``."""
     if not isinstance(schema, dict) or depth > MAX_PARAM_DEPTH:
-        return []
+        return
     props = schema.get("properties")
     if not isinstance(props, dict):
-        return []
+        return
     raw_required = schema.get("required")
     required: list[Any] = raw_required if isinstance(raw_required, list) else []
-    rows = []
     for name, node in props.items():
         node = node if isinstance(node, dict) else {}
         full = f"{prefix}{name}"
-        raw_enum = node.get("enum")
-        enum: list[Any] = raw_enum if isinstance(raw_enum, list) else []
-        rows.append(ParamRow(full, schema_type(node), name in required, node.get("default"),
-                             tuple(_capped(enum)), str(node.get("description") or ""), depth))
+        yield full, node, name in required, depth
         if isinstance(node.get("properties"), dict):
-            rows += parameter_rows(node, f"{full}.", depth + 1)
+            yield from _parameters(node, f"{full}.", depth + 1)
         items = node.get("items")
         if node.get("type") == "array" and isinstance(items, dict):
-            rows += parameter_rows(items, f"{full}[].", depth + 1)
+            yield from _parameters(items, f"{full}[].", depth + 1)
+
+
+def parameter_rows(schema: Any) -> list[ParamRow]:
+    """The rows of an operation's parameter table."""
+    rows = []
+    for full, node, required, depth in _parameters(schema):
+        raw_enum = node.get("enum")
+        enum: list[Any] = raw_enum if isinstance(raw_enum, list) else []
+        rows.append(ParamRow(full, schema_type(node), required, node.get("default"),
+                             tuple(_capped(enum)), str(node.get("description") or ""), depth))
     return rows
+
+
+def undescribed_parameters(schema: Any) -> list[str]:
+    """Names of the parameters whose table row would have no description."""
+    return [full for full, node, _, _ in _parameters(schema) if not node.get("description")]
 
 
 def _capped(values: list[Any] | tuple[Any, ...]) -> list[Any]:
@@ -99,9 +112,20 @@ def _scope_rows(conn: Connector) -> list[dict[str, Any]]:
     return rows
 
 
+class _OperationContext(dict[str, Any]):
+    """``{op, params, limits}`` of one action or trigger; ``params`` (the flattened
+    parameter schema, most of a guide's context) is computed when a template first reads
+    it, so it happens while rendering (in parallel workers for large catalogs)."""
+
+    def __missing__(self, key: str) -> Any:
+        if key != "params":
+            raise KeyError(key)
+        rows = self["params"] = parameter_rows(self["op"].parameters)
+        return rows
+
+
 def _operation(op: Operation) -> dict[str, Any]:
-    return {"op": op, "params": parameter_rows(op.parameters),
-            "limits": describe_rate_limits(op.rate_limits)}
+    return _OperationContext(op=op, limits=describe_rate_limits(op.rate_limits))
 
 
 # Contexts by connector id, with what they were made from: kept by `mkdocs serve` across
@@ -133,7 +157,7 @@ def _cached_context(project: Project, conn: Connector,
 def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
     decision = project.decisions[conn.id]
     overlay = project.overlays.get(conn.id)
-    entries = troubleshoot.expected(conn, decision.history)
+    entries = project.errors[conn.id]
     internal = project.options.audience == "internal"
     return {
         "connector": conn,
@@ -189,10 +213,8 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
     pages.append(PageSpec("rate-limits/index.md", "rate-limits.md.j2", "rate-limits",
                           "Rate limits", {**common, "rows": limits}))
     by_code: dict[str, list[dict[str, Any]]] = {}
-    guides = {spec.connector_id: spec.context for spec in pages}
     for c in conns:
-        ctx = guides[c.id]  # the guide's entries: troubleshoot.expected is not cheap
-        for entry in [*ctx["top_errors"], *ctx["other_errors"]]:
+        for entry in project.errors[c.id]:
             key = str(entry.error.http_status or entry.error.code)
             by_code.setdefault(key, []).append({"connector": c, "entry": entry})
     codes = sorted(by_code, key=lambda k: (not k.isdigit(), k.zfill(3) if k.isdigit() else k))
@@ -201,7 +223,7 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
                           {**common, "codes": codes, "by_code": by_code}))
     if internal:
         report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
-                             project.writer_codes())
+                             project.writer_codes(), project.errors)
         pages.append(PageSpec("readiness/index.md", "readiness.md.j2", "readiness",
                               "Launch readiness", {**common, "report": report,
                                                    "gates": audit.GATES}))

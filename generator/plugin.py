@@ -126,18 +126,23 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.options is not None
         try:
-            self.project = proj = project.load(self.options, cache=self.load_cache)
-            specs = pages.plan(proj, self.context_cache)
+            # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
+            # build would just hold a second copy of everything until it ends.
+            serving = self.serving
+            self.project = proj = project.load(self.options,
+                                               cache=self.load_cache if serving else None)
+            specs = pages.plan(proj, self.context_cache if serving else None)
             stamp = render.templates_stamp(self._templates())
             if stamp != self.templates_stamp:  # a template was added, removed or edited
                 render.clear_cache()
                 self.templates_stamp = stamp
-            rendered = [(spec, self._render(spec)) for spec in specs]
+            rendered = list(zip(specs, self._render(specs), strict=True))
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
         texts = {spec.path: text for spec, text in rendered}
         others = [f.src_uri for f in files if f.src_uri not in texts]
-        report(proj.diagnostics + docslint.lint(proj, texts, others, self.lint_cache),
+        report(proj.diagnostics + docslint.lint(proj, texts, others,
+                                                   self.lint_cache if self.serving else None),
                self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken)
         self.generated = {}
@@ -170,20 +175,28 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                                             abs_src_path=str(assets / name)))
         return files
 
-    def _render(self, spec: pages.PageSpec) -> str:
-        """Connector guides are re-rendered only when their inputs changed (the connector
-        object comes from the load cache, so identity means unchanged)."""
-        if not spec.connector_id:
-            return render.render(spec, self._templates())
-        ctx = spec.context
-        key = (ctx["connector"], ctx["decision"], ctx["overlay"],
-               self.options.audience if self.options else None, self.templates_stamp)
-        cached = self.page_cache.get(spec.path)
-        if cached is not None and pages.same_inputs(cached[0], key):
-            return cached[1]
-        text = render.render(spec, self._templates())
-        self.page_cache[spec.path] = (key, text)
-        return text
+    def _render(self, specs: list[pages.PageSpec]) -> list[str]:
+        """Every page; under `mkdocs serve`, connector guides are re-rendered only when
+        their inputs changed (the connector object comes from the load cache, so identity
+        means unchanged)."""
+        keys: dict[str, tuple[Any, ...]] = {}
+        texts: dict[str, str] = {}
+        for spec in specs:
+            if not spec.connector_id or not self.serving:
+                continue
+            ctx = spec.context
+            keys[spec.path] = (ctx["connector"], ctx["decision"], ctx["overlay"],
+                               self.options.audience if self.options else None,
+                               self.templates_stamp)
+            cached = self.page_cache.get(spec.path)
+            if cached is not None and pages.same_inputs(cached[0], keys[spec.path]):
+                texts[spec.path] = cached[1]
+        todo = [spec for spec in specs if spec.path not in texts]
+        for spec, text in zip(todo, render.render_many(todo, self._templates()), strict=True):
+            texts[spec.path] = text
+            if spec.path in keys:
+                self.page_cache[spec.path] = (keys[spec.path], text)
+        return [texts[spec.path] for spec in specs]
 
     def _templates(self) -> str | None:
         assert self.options is not None

@@ -32,6 +32,9 @@ class Project:
     inputs: list[Path] = field(default_factory=list)  # local files/folders to watch
     # An unusable smoke config means secrets cannot be redacted: never build on it.
     config_broken: bool = False
+    # troubleshoot.expected() of each connector, most expected first (guides, the
+    # troubleshooting index, docs lint and readiness all read it).
+    errors: dict[str, list[troubleshoot.Entry]] = field(default_factory=dict)
 
     def warnings_by_connector(self) -> dict[str, int]:
         paths = {c.source.path: c.id for c in self.catalog.connectors}
@@ -91,17 +94,17 @@ def load(opts: Options, *, with_overlays: bool = True,
     runs = [redactor.redact_run(run) for run in runs]
     decisions, more = policy.decide(cat, runs, now, opts.stable_max_age_days)
     diags += more
+    errors = {c.id: troubleshoot.expected(c, decisions[c.id].history) for c in cat.connectors}
     overlays: dict[str, overlay_mod.Overlay] = {}
     if with_overlays:
-        codes = {c.id: {e.error.code for e in troubleshoot.expected(c, decisions[c.id].history)}
-                 for c in cat.connectors}
+        codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
         diags += more
     # Diagnostics quote input (ids, statuses, lines of a smoke log): redact them too.
     diags = [replace(d, message=redactor.redact(d.message),
                      hint=redactor.redact(d.hint) if d.hint else d.hint) for d in diags]
     return Project(opts, cat, runs, decisions, now, redactor, overlays, locate(diags), inputs,
-                   config_broken)
+                   config_broken, errors)
 
 
 def locate(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 import jinja2
 
 from . import escape
-from .diagnostics import ConnectorDocsError, error
+from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .escape import Markdown
 from .pages import PageSpec
 from .policy import LEVEL_LABELS, Evidence
@@ -160,6 +163,58 @@ def render(page: PageSpec, override: str | None = None) -> str:
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
         raise ConnectorDocsError([error(_origin(override, page), f"template error while "
                                         f"rendering {page.path}: {exc}")]) from None
+
+
+# Below this many pages, forking costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+# What the forked workers render: set just before the fork, read by the children.
+_JOB: tuple[Sequence[PageSpec], str | None] | None = None
+
+
+def workers() -> int:
+    """CPUs this process may use, or 1 where forking is unsafe or impossible: another
+    thread running (the `mkdocs serve` server; a fork would copy its held locks) or no
+    ``fork`` start method (Windows, macOS default)."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _render_slice(bounds: tuple[int, int]) -> tuple[list[str], list[Diagnostic]]:
+    assert _JOB is not None
+    specs, override = _JOB
+    try:
+        return [render(spec, override) for spec in specs[bounds[0]:bounds[1]]], []
+    except ConnectorDocsError as exc:  # returned, not raised: sent back as plain data
+        return [], exc.diagnostics
+
+
+def render_many(specs: Sequence[PageSpec], override: str | None = None,
+                processes: int | None = None) -> list[str]:
+    """Every page, in order. Many pages are split between forked worker processes (this
+    process renders one share itself), which inherit the specs instead of receiving
+    them pickled; only the Markdown comes back. Errors are the same as :func:`render`'s."""
+    global _JOB
+    count = processes or workers()
+    if count < 2 or len(specs) < PARALLEL_MIN_PAGES:
+        return [render(spec, override) for spec in specs]
+    _env(override)  # compile once, before the fork
+    step = -(-len(specs) // count)
+    bounds = [(i, min(i + step, len(specs))) for i in range(0, len(specs), step)]
+    _JOB = (specs, override)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(bounds) - 1) as pool:
+            pending = pool.map_async(_render_slice, bounds[1:])
+            parts = [_render_slice(bounds[0]), *pending.get()]
+    finally:
+        _JOB = None
+    for _, problems in parts:
+        if problems:
+            raise ConnectorDocsError(problems)
+    return [text for texts, _ in parts for text in texts]
 
 
 def _origin(override: str | None, page: PageSpec) -> str:

@@ -110,3 +110,24 @@ def test_example_pages_pass_their_own_docs_lint(monkeypatch: pytest.MonkeyPatch)
     # Only the deliberately incomplete connector has documentation gaps.
     assert {d.path for d in diags} == {"catalog/connectors/acme-crm.json"} or \
         {Path(d.path).name for d in diags} == {"acme-crm.json"}
+
+
+def test_parallel_rendering_matches_serial_and_reports_errors(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """render_many forks workers for large catalogs; the pages (and their order) must be
+    exactly the serial ones, and a template error in a worker's share is reported like a
+    serial one (not as a pickling failure or a hang)."""
+    from generator.diagnostics import ConnectorDocsError
+
+    project = example_project(monkeypatch)
+    specs = pages.plan(project) * 30  # enough pages for three workers' shares
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10)
+    serial = [render.render(s) for s in specs]
+    assert render.render_many(specs, processes=3) == serial
+    assert render.render_many(specs, processes=1) == serial
+
+    (tmp_path / "troubleshooting.md.j2").write_text("# x\n{{ no_such_name }}\n")
+    project = example_project(monkeypatch, templates=str(tmp_path))
+    specs = pages.plan(project) * 30  # the index is in every worker's share
+    with pytest.raises(ConnectorDocsError, match="no_such_name"):
+        render.render_many(specs, str(tmp_path), processes=3)
