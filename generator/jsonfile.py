@@ -40,22 +40,66 @@ def load_strict(text: str) -> tuple[Any, list[Violation]]:
     (value, []) or (None, each Violation in document order). Syntax errors raise
     ``json.JSONDecodeError`` (too deep a nesting ``RecursionError``), as in ``json.loads``.
     Valid files cost one C-speed parse; only a violating one is scanned."""
-    flagged: list[str] = []
+    value, _, clean = _parse(text)
+    return (value, []) if clean else (None, Locator(text).violations())
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(items)
-        if len(obj) != len(items):
-            flagged.append("duplicate")
-        return obj
+
+# The end of an object key: its closing quote, optional blanks, the colon.
+_KEY_END = re.compile(r'"\s*:')
+
+
+def _parse(text: str) -> tuple[Any, int, bool]:
+    """(value, nesting depth, whether the text is strict JSON). Duplicate keys are found
+    by counting instead of a Python hook on every object: each key of the text ends in a
+    ``_KEY_END`` match (a string value can add matches, never remove one), so when the
+    parsed objects hold as many members as there are matches, no key was repeated (and
+    dropped). A text that fails the count is checked member by member."""
+    flagged: list[str] = []
 
     def constant(name: str) -> float:
         flagged.append(name)
         return math.nan
 
-    value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-    if not flagged:
-        return value, []
-    return None, Locator(text).violations()
+    value = json.loads(text, parse_constant=constant)
+    if flagged:
+        return None, 0, False
+    depth, members = _measure(value)
+    if members != len(_KEY_END.findall(text)) and _has_duplicate_key(text):
+        return None, 0, False
+    return value, depth, True
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """(nesting depth, number of object members) of a parsed value, walked iteratively."""
+    depth = members = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            members += len(node)
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        depth = max(depth, level)
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
+    return depth, members
+
+
+def _has_duplicate_key(text: str) -> bool:
+    found: list[bool] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            found.append(True)
+        return obj
+
+    json.loads(text, object_pairs_hook=pairs)
+    return bool(found)
 
 
 class Locator:
@@ -191,21 +235,6 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def _depth_ok(value: Any) -> bool:
-    """Nesting depth of a parsed value within MAX_DEPTH: one iterative walk over its
-    containers (measured 4x cheaper than scanning the text for brackets outside strings)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth >= MAX_DEPTH:
-                    return False
-                stack.append((child, depth + 1))
-    return True
-
-
 def parse_json(
     path: str, data: bytes, *, max_bytes: int = MAX_JSON_BYTES
 ) -> tuple[Any, Locator | None, list[Diagnostic]]:
@@ -229,7 +258,7 @@ def parse_json(
                   code="empty")
         ]
     try:
-        value, violations = load_strict(text)
+        value, depth, clean = _parse(text)
     except json.JSONDecodeError as exc:
         return None, None, [
             error(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno,
@@ -238,9 +267,9 @@ def parse_json(
         ]
     except RecursionError:
         return None, None, [error(path, "JSON is nested too deeply", code="too-deep")]
-    if violations:
-        return None, None, [_violation_diag(path, v) for v in violations]
-    if isinstance(value, (dict, list)) and not _depth_ok(value):
+    if not clean:
+        return None, None, [_violation_diag(path, v) for v in Locator(text).violations()]
+    if depth > MAX_DEPTH:
         return None, None, [
             error(path, f"JSON is nested more than {MAX_DEPTH} levels deep", code="too-deep")
         ]

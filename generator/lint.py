@@ -179,11 +179,46 @@ def _format(check: Any) -> Any:
 
 
 def _fast_schema() -> dict[str, Any]:
-    inlined: dict[str, Any] = _inline_refs(schema(), schema())
+    inlined: dict[str, Any] = _merge_typed_one_of(_inline_refs(schema(), schema()))
     for key in ("$defs", "$id"):
         inlined.pop(key, None)
     inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
     return inlined
+
+
+# Keywords that only constrain instances of one type (others pass them by definition).
+_TYPED_KEYWORDS = {
+    "string": {"minLength", "maxLength", "pattern", "format"},
+    "object": {"properties", "required", "additionalProperties", "maxProperties",
+               "propertyNames"},
+}
+
+
+def _merge_typed_one_of(node: Any) -> Any:
+    """``oneOf: [{type: string, ...}, {type: object, ...}]`` (a scope or error code given
+    as text or as an object) written as one ``type: [string, object]`` schema, the same
+    constraint: each option's keywords apply to its type only. fastjsonschema checks a
+    oneOf by raising and formatting an exception for every option that fails, a third of
+    validating a definition; the merged form costs nothing extra."""
+    if isinstance(node, list):
+        return [_merge_typed_one_of(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _merge_typed_one_of(value) for key, value in node.items()}
+    options = out.get("oneOf")
+    if not isinstance(options, list) or set(out) & {"type", "anyOf", "allOf"}:
+        return out
+    types = [option.get("type") if isinstance(option, dict) else None for option in options]
+    if len(set(types)) != len(types) or not all(t in _TYPED_KEYWORDS for t in types):
+        return out
+    merged: dict[str, Any] = {"type": types}
+    for option, kind in zip(options, types, strict=True):
+        extra = set(option) - {"type"}
+        if not extra <= _TYPED_KEYWORDS[kind] or extra & set(merged):
+            return out
+        merged.update({key: option[key] for key in extra})
+    del out["oneOf"]
+    return {**out, **merged}
 
 
 def _closed(node: Any, close_self: bool = True) -> Any:

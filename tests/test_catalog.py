@@ -155,6 +155,49 @@ def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
                ("actions", "x"))
     mutated = [{**doc, key: value} for doc in docs[:20] if isinstance(doc, dict)
                for key, value in changes]
+    # Scopes and error codes are text or an object (a oneOf the fast schema rewrites).
+    base = json.loads((EXAMPLE_CATALOG / "acme-crm.json").read_text())
+    for scopes in ([1], [""], [{"description": "x"}], [{"scope": "a", "description": 2}],
+                   ["a", {"scope": "b"}], [["a"]], [None]):
+        mutated.append({**base, "authentication": {**base["authentication"], "scopes": scopes}})
+    for code in (5, ["x"], {"httpStatus": 99}, {"summary": "s", "rank": 0}, "x" * 2001,
+                 {"summary": "ok", "httpStatus": 404}, "fine", None):
+        mutated.append({**base, "errorCodes": {"E_X": code}})
     for doc in docs + mutated:
         assert schema_valid(doc) == (not list(_validator().iter_errors(doc))), \
             json.dumps(doc)[:200]
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ('{"a": 1, "a": 2}', 1, 10),
+    ('{"a" : 1,\n "a"\t: 2}', 2, 2),  # blanks before the colon
+    ('{"x": {"k": "v\\": y", "k": 3}}', 1, 23),  # a value that looks like a key's end
+    ('{"list": [{"a": 1}, {"b": 1, "b": 2}]}', 1, 30),
+])
+def test_duplicate_keys_found_wherever_they_are(text: str, line: int, column: int) -> None:
+    from generator.jsonfile import parse_json
+
+    value, _, diags = parse_json("x.json", text.encode())
+    assert value is None
+    assert [(d.code, d.line, d.column) for d in diags] == [("duplicate-key", line, column)]
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": "x\\": y", "b": {"c": "\\"d\\" : e"}}',  # more key-like ends than keys
+    '{"a" :\n 1, "b": [{"a": 1}, {"a": 2}]}',  # same key in sibling objects
+    '[]', '"text"', '{"deep": ' + '[' * 63 + ']' * 63 + '}',
+])
+def test_strict_json_without_duplicates_is_accepted(text: str) -> None:
+    from generator.jsonfile import parse_json
+
+    value, _, diags = parse_json("x.json", text.encode())
+    assert diags == [] and value == json.loads(text)
+
+
+def test_nesting_limit_counts_containers() -> None:
+    from generator.jsonfile import MAX_DEPTH, parse_json
+
+    ok = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert parse_json("x.json", ok.encode())[2] == []
+    deep = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    assert [d.code for d in parse_json("x.json", deep.encode())[2]] == ["too-deep"]
