@@ -208,7 +208,7 @@ def _merge_typed_one_of(node: Any) -> Any:
     options = out.get("oneOf")
     if not isinstance(options, list) or set(out) & {"type", "anyOf", "allOf"}:
         return out
-    types = [option.get("type") if isinstance(option, dict) else None for option in options]
+    types = [str(option.get("type")) if isinstance(option, dict) else "" for option in options]
     if len(set(types)) != len(types) or not all(t in _TYPED_KEYWORDS for t in types):
         return out
     merged: dict[str, Any] = {"type": types}
