@@ -18,6 +18,7 @@ from . import diagnostics, export, pages, render
 from .diagnostics import ConnectorDocsError, Diagnostic
 from .options import Options, from_mkdocs_yml, override
 from .project import Project, load
+from .runtime import relaxed_gc
 
 
 def _abs(value: str | None) -> str | None:
@@ -85,6 +86,7 @@ def main(ctx: click.Context, config_file: str) -> None:
     """Documentation for connector catalogs, backed by smoke-test evidence."""
     ctx.ensure_object(dict)
     ctx.obj["config_file"] = config_file
+    ctx.with_resource(relaxed_gc())
 
 
 @main.command()

@@ -14,17 +14,17 @@ import re
 from collections import Counter
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match, relevance
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
 
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .jsonfile import Locator, pointer_join
 from .model import Connector
+
+if TYPE_CHECKING:  # imported when first needed: only a definition with errors needs them
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Resource
 
 SCHEMA_ID = "https://connector-docs.dev/schema/connector.schema.json"
 # Keys whose values are free-form (JSON Schemas, samples, request bodies): not walked.
@@ -36,6 +36,8 @@ _FLAG_KEYS = {"beta", "privatePreview", "deprecated", "hidden", "featured"}
 
 
 def _no_remote(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     # jsonschema would otherwise be able to follow remote $refs; catalogs are untrusted.
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
@@ -46,9 +48,6 @@ def schema() -> dict[str, Any]:
         encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
-
-
-_FORMATS = FormatChecker(formats=())
 
 
 def _is_uri(value: object) -> bool:
@@ -88,17 +87,19 @@ def _is_email(value: object) -> bool:
         is not None
 
 
-_FORMATS.checks("uri")(_is_uri)
-_FORMATS.checks("uri-template")(_is_uri_template)
-_FORMATS.checks("date-time", raises=ValueError)(_is_datetime)
-_FORMATS.checks("date", raises=ValueError)(_is_date)
-_FORMATS.checks("email")(_is_email)
-
-
+@cache
 def format_checker() -> FormatChecker:
     """The formats our schemas use, checked without optional dependencies (jsonschema's
     own uri checks need extra packages; one of them costs ~3 s at import)."""
-    return _FORMATS
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uri")(_is_uri)
+    checker.checks("uri-template")(_is_uri_template)
+    checker.checks("date-time", raises=ValueError)(_is_datetime)
+    checker.checks("date", raises=ValueError)(_is_date)
+    checker.checks("email")(_is_email)
+    return checker
 
 
 def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
@@ -119,10 +120,13 @@ def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
     registry: Registry[Any] = Registry(retrieve=_no_remote)  # type: ignore[call-arg]
     inlined = _inline_refs(schema(), schema())
     inlined.pop("$defs", None)
-    return Draft202012Validator(inlined, registry=registry, format_checker=_FORMATS)
+    return Draft202012Validator(inlined, registry=registry, format_checker=format_checker())
 
 
 def _where(locator: Locator | None, pointer: str, key: bool = False) -> dict[str, Any]:
@@ -138,6 +142,8 @@ def _short(value: Any) -> str:
 def _message(err: ValidationError) -> tuple[str, str | None]:
     """A readable message (never the whole offending object) and a hint."""
     if err.context:
+        from jsonschema.exceptions import best_match
+
         err = best_match(err.context)
     v, inst = err.validator, err.instance
     if v == "required":
@@ -277,6 +283,21 @@ def schema_valid(raw: Any, closed: bool = False) -> bool:
     return True
 
 
+# Definitions the closed check turned away so far: the first few are checked with
+# jsonschema directly, more (a catalog full of extensions) pay for compiling the open
+# fastjsonschema validator (~0.25 s) once.
+_slow_checks = 0
+_SLOW_CHECKS_BEFORE_COMPILING = 25
+
+
+def _open_valid(raw: Any) -> bool:
+    global _slow_checks
+    _slow_checks += 1
+    if _slow_checks <= _SLOW_CHECKS_BEFORE_COMPILING:
+        return next(iter(_validator().iter_errors(raw)), None) is None
+    return schema_valid(raw)
+
+
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
     if isinstance(raw, dict):
         # Refuse oversized lists before the validator walks every item of them.
@@ -288,9 +309,11 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
                               hint="split the connector", **_where(locator, "/" + key))]
     if schema_valid(raw, closed=True):
         return []
+    from jsonschema.exceptions import relevance
+
     diags = []
     seen: set[tuple[str, str]] = set()
-    errors = [] if schema_valid(raw) else _validator().iter_errors(raw)
+    errors = [] if _open_valid(raw) else _validator().iter_errors(raw)
     for err in sorted(errors, key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)

@@ -30,6 +30,7 @@ from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import scan_site
+from .runtime import relaxed_gc
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -124,6 +125,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         return str(target)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        with relaxed_gc():
+            return self._add_pages(files, config)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.options is not None
         try:
             # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
