@@ -21,7 +21,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -165,7 +165,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                 if spec.connector_id and overlay is None:
                     log.warning(f"{existing.src_uri}: replaced by the generated page")
                 files.remove(existing)
-            new = File.generated(config, spec.path, abs_src_path=self._write(spec.path, text))
+            # Guides are reached through the catalog: NOT_IN_NAV keeps MkDocs from listing
+            # every one of them in its "not included in the nav" message.
+            new = File.generated(config, spec.path, abs_src_path=self._write(spec.path, text),
+                                 inclusion=InclusionLevel.NOT_IN_NAV if spec.connector_id
+                                 else InclusionLevel.UNDEFINED)
             if overlay is not None:
                 new.edit_uri = overlay.path
             files.append(new)
