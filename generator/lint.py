@@ -283,21 +283,6 @@ def schema_valid(raw: Any, closed: bool = False) -> bool:
     return True
 
 
-# Definitions the closed check turned away so far: the first few are checked with
-# jsonschema directly, more (a catalog full of extensions) pay for compiling the open
-# fastjsonschema validator (~0.25 s) once.
-_slow_checks = 0
-_SLOW_CHECKS_BEFORE_COMPILING = 25
-
-
-def _open_valid(raw: Any) -> bool:
-    global _slow_checks
-    _slow_checks += 1
-    if _slow_checks <= _SLOW_CHECKS_BEFORE_COMPILING:
-        return next(iter(_validator().iter_errors(raw)), None) is None
-    return schema_valid(raw)
-
-
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
     if isinstance(raw, dict):
         # Refuse oversized lists before the validator walks every item of them.
@@ -313,7 +298,7 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
 
     diags = []
     seen: set[tuple[str, str]] = set()
-    errors = [] if _open_valid(raw) else _validator().iter_errors(raw)
+    errors = [] if schema_valid(raw) else _validator().iter_errors(raw)
     for err in sorted(errors, key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
