@@ -70,22 +70,20 @@ def _parse(text: str) -> tuple[Any, int, bool]:
 
 
 def _measure(value: Any) -> tuple[int, int]:
-    """(nesting depth, number of object members) of a parsed value, walked iteratively."""
+    """(nesting depth, number of object members) of a parsed value, walked level by level
+    (json.loads makes plain dicts and lists only)."""
     depth = members = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict):
-            members += len(node)
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        depth = max(depth, level)
-        for child in children:
-            if isinstance(child, (dict, list)):
-                stack.append((child, level + 1))
+    level: list[Any] = [value] if type(value) in (dict, list) else []
+    while level:
+        depth += 1
+        below: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                members += len(node)
+                below += [c for c in node.values() if type(c) is dict or type(c) is list]
+            else:
+                below += [c for c in node if type(c) is dict or type(c) is list]
+        level = below
     return depth, members
 
 
