@@ -37,27 +37,35 @@ def anchors_of(markdown: str) -> set[str]:
     return found
 
 
+# What link checking needs of a page: the anchors it defines and the links it holds.
+Outline = tuple[set[str], list[str]]
+
+
+def outline(text: str) -> Outline:
+    return anchors_of(text), _LINK.findall(text)
+
+
 class LintCache:
     """What docs lint found per page text and per connector, kept across the rebuilds of
     `mkdocs serve` so one edit re-lints one page, not all of them."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, tuple[str, set[str], list[str]]] = {}
+        self.pages: dict[str, tuple[str, Outline]] = {}
         self.connectors: dict[str, tuple[tuple[object, ...], list[Diagnostic]]] = {}
 
-    def page(self, path: str, text: str) -> tuple[set[str], list[str]]:
+    def page(self, path: str, text: str) -> Outline:
         hit = self.pages.get(path)
         if hit is None or (hit[0] is not text and hit[0] != text):
-            hit = self.pages[path] = (text, anchors_of(text), _LINK.findall(text))
-        return hit[1], hit[2]
+            hit = self.pages[path] = (text, outline(text))
+        return hit[1]
 
 
-def check_links(texts: dict[str, str], known_files: Iterable[str] = (),
-                cache: LintCache | None = None) -> list[Diagnostic]:
+def check_links(outlines: dict[str, Outline],
+                known_files: Iterable[str] = ()) -> list[Diagnostic]:
     """Every relative link between generated pages points at a page and an anchor that
-    exist. ``known_files`` are other files of the site (the writer's own pages)."""
-    cache = cache or LintCache()
-    parsed = {path: cache.page(path, text) for path, text in texts.items()}
+    exist. ``outlines``: each generated page's :func:`outline`; ``known_files``: other
+    files of the site (the writer's own pages)."""
+    parsed = outlines
     anchors = {path: found for path, (found, _) in parsed.items()}
     others = set(known_files)
     diags = []
@@ -145,10 +153,19 @@ def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
     return diags
 
 
-def lint(project: Project, texts: dict[str, str] | None = None,
+def lint(project: Project, outlines: dict[str, Outline] | None = None,
          known_files: Iterable[str] = (), cache: LintCache | None = None) -> list[Diagnostic]:
-    if texts is None:
+    """Content gaps of every connector and broken links between the generated pages
+    (``outlines``; rendered here when not given)."""
+    if outlines is None:
         override = str(project.options.path(project.options.templates)) \
             if project.options.templates else None
-        texts = {s.path: render.render(s, override) for s in pages.plan(project)}
-    return check_content(project, cache) + check_links(texts, known_files, cache)
+        specs = pages.plan(project)
+        outlines = dict(zip((s.path for s in specs),
+                            render.render_many(specs, override, finish=_outline_of),
+                            strict=True))
+    return check_content(project, cache) + check_links(outlines, known_files)
+
+
+def _outline_of(_: pages.PageSpec, text: str) -> Outline:
+    return outline(text)

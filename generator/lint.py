@@ -272,6 +272,11 @@ def _fast_validator(closed: bool = False) -> Any:
     return fastjsonschema.compile(definition, formats={k: _format(v) for k, v in formats.items()})
 
 
+def prepare() -> None:
+    """Compile the validator every definition meets (before forking workers)."""
+    _fast_validator(True)  # positional, as schema_valid calls it (one cache entry)
+
+
 def schema_valid(raw: Any, closed: bool = False) -> bool:
     """Whether ``raw`` passes the schema (``closed``: and has no unknown keys)."""
     import fastjsonschema

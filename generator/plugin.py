@@ -141,12 +141,12 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             if stamp != self.templates_stamp:  # a template was added, removed or edited
                 render.clear_cache()
                 self.templates_stamp = stamp
-            rendered = list(zip(specs, self._render(specs), strict=True))
+            written = dict(zip((spec.path for spec in specs), self._render(specs), strict=True))
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
-        texts = {spec.path: text for spec, text in rendered}
-        others = [f.src_uri for f in files if f.src_uri not in texts]
-        report(proj.diagnostics + docslint.lint(proj, texts, others,
+        outlines = {path: outline for path, (_, outline) in written.items()}
+        others = [f.src_uri for f in files if f.src_uri not in written]
+        report(proj.diagnostics + docslint.lint(proj, outlines, others,
                                                    self.lint_cache if self.serving else None),
                self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken)
@@ -158,7 +158,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             leftover = files.get_file_from_path(pages.connector_path(conn.id))
             if conn.id not in shown and leftover is not None:
                 files.remove(leftover)
-        for spec, text in rendered:
+        for spec in specs:
             existing = files.get_file_from_path(spec.path)
             overlay = proj.overlays.get(spec.connector_id or "")
             if existing is not None:
@@ -167,7 +167,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                 files.remove(existing)
             # Guides are reached through the catalog: NOT_IN_NAV keeps MkDocs from listing
             # every one of them in its "not included in the nav" message.
-            new = File.generated(config, spec.path, abs_src_path=self._write(spec.path, text),
+            new = File.generated(config, spec.path, abs_src_path=written[spec.path][0],
                                  inclusion=InclusionLevel.NOT_IN_NAV if spec.connector_id
                                  else InclusionLevel.UNDEFINED)
             if overlay is not None:
@@ -184,28 +184,42 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                                             abs_src_path=str(assets / name)))
         return files
 
-    def _render(self, specs: list[pages.PageSpec]) -> list[str]:
-        """Every page; under `mkdocs serve`, connector guides are re-rendered only when
-        their inputs changed (the connector object comes from the load cache, so identity
-        means unchanged)."""
-        keys: dict[str, tuple[Any, ...]] = {}
-        texts: dict[str, str] = {}
+    def _render(self, specs: list[pages.PageSpec]) -> list[tuple[str, docslint.Outline]]:
+        """Render every page into the cache folder: (its file, its outline for link
+        checking). Large catalogs render in forked workers that write the pages
+        themselves, so this process never holds all their text. Under `mkdocs serve`,
+        connector guides are re-rendered only when their inputs changed (the connector
+        object comes from the load cache, so identity means unchanged)."""
+        done: dict[str, tuple[str, docslint.Outline]] = {}
         for spec in specs:
-            if not spec.connector_id or not self.serving:
-                continue
-            ctx = spec.context
-            keys[spec.path] = (ctx["connector"], ctx["decision"], ctx["overlay"],
-                               self.options.audience if self.options else None,
-                               self.templates_stamp)
-            cached = self.page_cache.get(spec.path)
-            if cached is not None and pages.same_inputs(cached[0], keys[spec.path]):
-                texts[spec.path] = cached[1]
-        todo = [spec for spec in specs if spec.path not in texts]
-        for spec, text in zip(todo, render.render_many(todo, self._templates()), strict=True):
-            texts[spec.path] = text
-            if spec.path in keys:
-                self.page_cache[spec.path] = (keys[spec.path], text)
-        return [texts[spec.path] for spec in specs]
+            key = self._page_key(spec)
+            cached = self.page_cache.get(spec.path) if key else None
+            if key and cached is not None and pages.same_inputs(cached[0], key):
+                done[spec.path] = self._written(spec, cached[1])
+        todo = [spec for spec in specs if spec.path not in done]
+        for spec, result in zip(todo, render.render_many(todo, self._templates(),
+                                                         finish=self._written), strict=True):
+            done[spec.path] = result
+        return [done[spec.path] for spec in specs]
+
+    def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:
+        """Write a rendered page (only when changed) and outline it; runs in render
+        workers. Under `mkdocs serve` (never forked) the text is kept for the next build."""
+        if not self.serving:
+            return self._write(spec.path, text), docslint.outline(text)
+        key = self._page_key(spec)
+        if key is not None:
+            self.page_cache[spec.path] = (key, text)
+        return self._write(spec.path, text), self.lint_cache.page(spec.path, text)
+
+    def _page_key(self, spec: pages.PageSpec) -> tuple[Any, ...] | None:
+        """What a connector guide is rendered from, under `mkdocs serve` (None otherwise:
+        a one-off build keeps no page cache)."""
+        if not self.serving or not spec.connector_id:
+            return None
+        ctx = spec.context
+        return (ctx["connector"], ctx["decision"], ctx["overlay"],
+                self.options.audience if self.options else None, self.templates_stamp)
 
     def _templates(self) -> str | None:
         assert self.options is not None

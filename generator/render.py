@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import multiprocessing
-import os
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import jinja2
 
@@ -24,6 +21,9 @@ from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .escape import Markdown
 from .pages import PageSpec
 from .policy import LEVEL_LABELS, Evidence
+from .runtime import fork_map
+
+R = TypeVar("R")
 
 # Static files every site needs: badge and catalog styles, the catalog filter script.
 ASSETS = ("connector-docs.css", "connector-docs-catalog.js")
@@ -167,54 +167,51 @@ def render(page: PageSpec, override: str | None = None) -> str:
 
 # Below this many pages, forking costs more than it saves.
 PARALLEL_MIN_PAGES = 200
-# What the forked workers render: set just before the fork, read by the children.
-_JOB: tuple[Sequence[PageSpec], str | None] | None = None
 
 
-def workers() -> int:
-    """CPUs this process may use, or 1 where forking is unsafe or impossible: another
-    thread running (the `mkdocs serve` server; a fork would copy its held locks) or no
-    ``fork`` start method (Windows, macOS default)."""
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+def _render_or_report(job: tuple[PageSpec, str | None, Callable[[PageSpec, str], Any]]
+                      ) -> Any:
+    spec, override, finish = job
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        return finish(spec, render(spec, override))
+    except ConnectorDocsError as exc:  # a value, so it crosses back from a worker as data
+        return _Failed(exc.diagnostics)
 
 
-def _render_slice(bounds: tuple[int, int]) -> tuple[list[str], list[Diagnostic]]:
-    assert _JOB is not None
-    specs, override = _JOB
-    try:
-        return [render(spec, override) for spec in specs[bounds[0]:bounds[1]]], []
-    except ConnectorDocsError as exc:  # returned, not raised: sent back as plain data
-        return [], exc.diagnostics
+class _Failed(list[Diagnostic]):
+    """Diagnostics of a page that could not be rendered (not a result of ``finish``)."""
 
 
-def render_many(specs: Sequence[PageSpec], override: str | None = None,
-                processes: int | None = None) -> list[str]:
-    """Every page, in order. Many pages are split between forked worker processes (this
-    process renders one share itself), which inherit the specs instead of receiving
-    them pickled; only the Markdown comes back. Errors are the same as :func:`render`'s."""
-    global _JOB
-    count = processes or workers()
-    if count < 2 or len(specs) < PARALLEL_MIN_PAGES:
-        return [render(spec, override) for spec in specs]
-    _env(override)  # compile once, before the fork
-    step = -(-len(specs) // count)
-    bounds = [(i, min(i + step, len(specs))) for i in range(0, len(specs), step)]
-    _JOB = (specs, override)
-    try:
-        with multiprocessing.get_context("fork").Pool(len(bounds) - 1) as pool:
-            pending = pool.map_async(_render_slice, bounds[1:])
-            parts = [_render_slice(bounds[0]), *pending.get()]
-    finally:
-        _JOB = None
-    for _, problems in parts:
-        if problems:
-            raise ConnectorDocsError(problems)
-    return [text for texts, _ in parts for text in texts]
+def _text(_: PageSpec, text: str) -> str:
+    return text
+
+
+@overload
+def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
+                processes: int | None = None) -> list[str]: ...
+
+
+@overload
+def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
+                finish: Callable[[PageSpec, str], R], processes: int | None = None
+                ) -> list[R]: ...
+
+
+def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
+                finish: Callable[[PageSpec, str], Any] = _text,
+                processes: int | None = None) -> list[Any]:
+    """Every page, in order: its Markdown, or what ``finish(spec, markdown)`` makes of
+    it. Many pages are rendered in forked workers (``runtime.fork_map``): they inherit the
+    specs, and only ``finish``'s results come back (so a caller that writes the pages in
+    ``finish`` never holds all their text). Errors are :func:`render`'s, each once."""
+    _env(override)  # compiled once, before any fork
+    results = fork_map(_render_or_report, [(spec, override, finish) for spec in specs],
+                       min_items=PARALLEL_MIN_PAGES, processes=processes)
+    # One broken template fails every page it renders: report each problem once.
+    problems = dict.fromkeys(d for r in results if isinstance(r, _Failed) for d in r)
+    if problems:
+        raise ConnectorDocsError(list(problems))
+    return results
 
 
 def _origin(override: str | None, page: PageSpec) -> str:
