@@ -29,7 +29,7 @@ from . import docslint, export, pages, project, render
 from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
-from .redact import scan_site
+from .redact import Redactor, scan_site
 from .runtime import relaxed_gc
 
 log = logging.getLogger(LOGGER_NAME)
@@ -68,7 +68,9 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
 
     def __init__(self) -> None:
         self.options: Options | None = None
-        self.project: project.Project | None = None
+        # Only the redactor outlives on_files (for the final secret scan): the project
+        # (every connector) is freed before MkDocs renders thousands of pages.
+        self.redactor: Redactor | None = None
         self.generated: dict[str, str | None] = {}  # src_uri -> overlay src_uri
         self.cache_dir: Path | None = None
         # Kept across rebuilds of one `mkdocs serve` process: parsed connectors by file
@@ -134,8 +136,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
             # build would just hold a second copy of everything until it ends.
             serving = self.serving
-            self.project = proj = project.load(self.options,
-                                               cache=self.load_cache if serving else None)
+            proj = project.load(self.options, cache=self.load_cache if serving else None)
+            self.redactor = proj.redactor
             specs = pages.plan(proj, self.context_cache if serving else None)
             stamp = render.templates_stamp(self._templates())
             if stamp != self.templates_stamp:  # a template was added, removed or edited
@@ -252,12 +254,12 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.project is None:
+        if self.redactor is None:
             return
         # Under `mkdocs serve` a rebuild rewrites only what changed: scan just that (the
         # first build wrote, and scanned, everything).
         since = self.build_started - 2 if self.serving else None
-        problems = scan_site(Path(config.site_dir), self.project.redactor, since=since,
+        problems = scan_site(Path(config.site_dir), self.redactor, since=since,
                              derived=("search/search_index.json",) if self.serving else ())
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
