@@ -269,7 +269,10 @@ def _fast_validator(closed: bool = False) -> Any:
     formats = {"uri": _is_uri, "uri-template": _is_uri_template, "date-time": _is_datetime,
                "date": _is_date, "email": _is_email}
     definition = _closed(_fast_schema()) if closed else _fast_schema()
-    return fastjsonschema.compile(definition, formats={k: _format(v) for k, v in formats.items()})
+    # Only pass/fail is used (jsonschema words the errors): no error details to format
+    # (halves compiling), and never filling in defaults (the document must stay as read).
+    return fastjsonschema.compile(definition, formats={k: _format(v) for k, v in formats.items()},
+                                  use_default=False, detailed_exceptions=False)
 
 
 def prepare() -> None:
