@@ -91,6 +91,11 @@ def block(text: object) -> Markdown:
     """Multi-paragraph text: paragraphs kept, everything else literal."""
     if isinstance(text, Markup):
         return text
+    return _block(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _block(text: str) -> Markdown:
     paragraphs = re.split(r"\n\s*\n", clean(text).strip())
     return Markdown("\n\n".join(str(inline(p)) for p in paragraphs if p.strip()))
 
@@ -144,6 +149,11 @@ def link(text: object, url: object) -> Markdown:
 
 def anchor(value: object) -> str:
     """A stable, safe HTML id fragment (``error-429``, ``action-send-message``)."""
+    return _anchor(str(value))
+
+
+@lru_cache(maxsize=_MEMO)
+def _anchor(value: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", clean(value).lower()).strip("-")
     return slug or "x"
 
