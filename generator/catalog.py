@@ -229,7 +229,7 @@ def _stamp(path: Path | None) -> tuple[Any, ...]:
 
 
 # Below this many files to parse, forking workers costs more than it saves.
-PARALLEL_MIN_FILES = 400
+PARALLEL_MIN_FILES = 64
 
 
 def load_catalog(path: Path, cache: LoadCache | None = None) -> tuple[Catalog, list[Diagnostic]]:

@@ -199,14 +199,17 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             if key and cached is not None and pages.same_inputs(cached[0], key):
                 done[spec.path] = self._written(spec, cached[1])
         todo = [spec for spec in specs if spec.path not in done]
-        for spec, result in zip(todo, render.render_many(todo, self._templates(),
-                                                         finish=self._written), strict=True):
-            done[spec.path] = result
+        if self.serving:  # the caches live here: pages come back (workers only at startup)
+            texts = render.render_many(todo, self._templates())
+            results = [self._written(spec, text) for spec, text in zip(todo, texts, strict=True)]
+        else:
+            results = render.render_many(todo, self._templates(), finish=self._written)
+        done.update(zip((spec.path for spec in todo), results, strict=True))
         return [done[spec.path] for spec in specs]
 
     def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:
-        """Write a rendered page (only when changed) and outline it; runs in render
-        workers. Under `mkdocs serve` (never forked) the text is kept for the next build."""
+        """Write a rendered page (only when changed) and outline it; in the render workers
+        of a one-off build. Under `mkdocs serve` the text is kept for the next build."""
         if not self.serving:
             return self._write(spec.path, text), docslint.outline(text)
         key = self._page_key(spec)

@@ -166,7 +166,7 @@ def render(page: PageSpec, override: str | None = None) -> str:
 
 
 # Below this many pages, forking costs more than it saves.
-PARALLEL_MIN_PAGES = 200
+PARALLEL_MIN_PAGES = 64
 
 
 def _render_or_report(job: tuple[PageSpec, str | None, Callable[[PageSpec, str], Any]]
