@@ -45,18 +45,37 @@ class ConnectorDocsConfig(Config):
     templates = c.Optional(c.Type(str))
 
 
-def report(diags: list[Diagnostic], strict: bool, usable: bool = True) -> None:
+def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
+           already: set[str] | None = None) -> None:
     """Warnings through logging (MkDocs' --strict counts them). Errors in some connectors
     are logged and those connectors left out, so the good ones still build; with our own
-    ``strict``, or when nothing usable is left, every problem aborts the build at once."""
+    ``strict``, or when nothing usable is left, every problem aborts the build at once.
+    ``already``: warnings the previous build of `mkdocs serve` logged; they are counted,
+    not repeated (an edit would otherwise reprint thousands of lines), and the set is
+    replaced by this build's warnings."""
     errors = [d for d in diags if d.is_error]
     fatal = [d for d in diags if d.is_error or strict] if strict or (errors and not usable) \
         else []
     if fatal:
         raise PluginError("connector-docs found problems:\n" + "\n".join(
             d.format() for d in sorted(fatal, key=sort_key)))
+    repeated = 0
+    logged: set[str] = set()
     for d in sorted(diags, key=sort_key):
-        (log.error if d.is_error else log.warning)(d.format())
+        text = d.format()
+        if d.is_error:
+            log.error(text)
+        elif already is not None and text in already:
+            repeated += 1
+        else:
+            log.warning(text)
+        logged.add(text)
+    if repeated:
+        log.info(f"connector-docs: {repeated} warning(s) unchanged since the last build "
+                 "(not repeated)")
+    if already is not None:
+        already.clear()
+        already.update(logged)
     if errors:
         left_out = sorted({d.path for d in errors})
         log.error(f"connector-docs: {len(left_out)} file(s) with errors were left out of the "
@@ -81,6 +100,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.lint_cache = docslint.LintCache()
         self.context_cache: pages.ContextCache = {}
         self.serving = False
+        self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
         self.build_started = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -148,10 +168,12 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             raise PluginError(str(exc)) from None
         outlines = {path: outline for path, (_, outline) in written.items()}
         others = [f.src_uri for f in files if f.src_uri not in written]
+        # MkDocs' own --strict counts warnings per build: then every build logs them all.
         report(proj.diagnostics + docslint.lint(proj, outlines, others,
                                                    self.lint_cache if self.serving else None),
                self.options.strict,
-               usable=bool(proj.catalog.connectors) and not proj.config_broken)
+               usable=bool(proj.catalog.connectors) and not proj.config_broken,
+               already=self.logged if self.serving and not config.strict else None)
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
         # a public build) must not be published as plain pages either.

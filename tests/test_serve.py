@@ -50,10 +50,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     (root / "overrides").mkdir()
     port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    log = (root / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a",
                              f"127.0.0.1:{port}"], cwd=root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
         assert wait_for(base + "connectors/ledgerline/", "Ledgerline"), "serve did not start"
@@ -61,6 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+        log.close()
 
 
 def test_connector_edit_shows_up(served: tuple[Path, str]) -> None:
@@ -93,3 +94,22 @@ def test_template_override_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
     (root / "overrides" / "scopes.md.j2").write_text("# Scopes\n\nTEMPLATE-OVERRIDE-7\n")
     assert wait_for(base + "scopes/", "TEMPLATE-OVERRIDE-7")
+
+
+def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
+    """An edit must not reprint every warning of the catalog (thousands on a large one):
+    unchanged warnings are counted, new ones printed."""
+    root, base = served
+    path = root / "catalog" / "connectors" / "tasklane.json"
+    path.write_text(path.read_text().replace('"name":', '"colour": "teal", "name":', 1))
+    log = root / "serve.log"
+    deadline = time.monotonic() + WAIT
+    while "unknown key 'colour'" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    text = log.read_text()
+    assert "unknown key 'colour'" in text
+    assert "unchanged since the last build (not repeated)" in text
+    # Printed by the first build only, though every rebuild finds it again.
+    downgrade = [line for line in text.splitlines()
+                 if "chatterbox" in line and "WARNING" in line]
+    assert len(downgrade) == len(set(downgrade)) >= 1, downgrade
