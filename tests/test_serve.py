@@ -99,7 +99,7 @@ def test_template_override_shows_up(served: tuple[Path, str]) -> None:
 def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
     """An edit must not reprint every warning of the catalog (thousands on a large one):
     unchanged warnings are counted, new ones printed."""
-    root, base = served
+    root, _ = served
     path = root / "catalog" / "connectors" / "tasklane.json"
     path.write_text(path.read_text().replace('"name":', '"colour": "teal", "name":', 1))
     log = root / "serve.log"
