@@ -101,7 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=Path, help="write cProfile stats here and print the top functions"
     )
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--serial", action="store_true",
+                        help="no worker processes (what a profile sees in full)")
     args = parser.parse_args(argv)
+    if args.serial:
+        from generator import catalog, render
+
+        catalog.PARALLEL_MIN_FILES = render.PARALLEL_MIN_PAGES = sys.maxsize
     if not args.profile:
         print(json.dumps(run(args.project)))
         return 0
