@@ -237,7 +237,7 @@ def load_catalog(path: Path, cache: LoadCache | None = None) -> tuple[Catalog, l
     such as ``mkdocs serve``), files whose path, mtime and size are unchanged are not
     parsed again, so a rebuild after one edit costs one file. Many files are parsed and
     validated in forked workers (``runtime.fork_map``); the connectors come back pickled,
-    which costs about a fifth of loading them."""
+    which costs about a quarter of loading them."""
     entries, diags = discover(path)
     connectors: list[Connector] = []
     fresh: LoadCache = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,8 +37,9 @@ def relaxed_gc() -> Iterator[None]:
 def workers() -> int:
     """CPUs this process may use, or 1 where forking is unsafe or impossible: another
     thread running (the `mkdocs serve` server; a fork would copy its held locks) or no
-    ``fork`` start method (Windows; macOS defaults to spawn)."""
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    safe ``fork`` (only Linux: Windows has none, and macOS system libraries may run
+    threads of their own)."""
+    if threading.active_count() > 1 or not sys.platform.startswith("linux"):
         return 1
     try:
         return len(os.sched_getaffinity(0))
