@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import partial
 
 from . import pages, render
 from .diagnostics import Diagnostic, warning
@@ -14,6 +15,7 @@ from .jsonfile import FileLocator
 from .model import Connector
 from .overlay import Overlay
 from .project import Project
+from .runtime import fork_map
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _ATTR_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)\s*\}")
@@ -98,20 +100,29 @@ def _param_pointer(base: str, name: str) -> str:
 
 
 def check_content(project: Project, cache: LintCache | None = None) -> list[Diagnostic]:
-    diags: list[Diagnostic] = []
-    files = FileLocator()
-    for conn in pages.visible(project):
-        overlay = project.overlays.get(conn.id)
-        key = (conn, overlay, project.decisions[conn.id])
-        hit = cache.connectors.get(conn.id) if cache else None
-        if hit is not None and pages.same_inputs(hit[0], key):
-            diags += hit[1]
-            continue
-        found = _connector_gaps(project, conn, overlay, files)
-        if cache is not None:
-            cache.connectors[conn.id] = (key, found)
-        diags += found
-    return diags
+    """Gaps in each shown connector's content (undescribed scopes and parameters, error
+    codes without a resolution), located in its file. Many connectors are checked in
+    forked workers; under `mkdocs serve` (``cache``) only connectors that changed."""
+    conns = pages.visible(project)
+    keys = {c.id: (c, project.overlays.get(c.id), project.decisions[c.id]) for c in conns}
+    kept = cache.connectors if cache is not None else {}
+    todo = [c for c in conns
+            if c.id not in kept or not pages.same_inputs(kept[c.id][0], keys[c.id])]
+    found = fork_map(partial(_gaps_of, project), todo, min_items=PARALLEL_MIN_CONNECTORS)
+    if cache is not None:
+        for conn, diags in zip(todo, found, strict=True):
+            cache.connectors[conn.id] = (keys[conn.id], diags)
+    fresh = {conn.id: diags for conn, diags in zip(todo, found, strict=True)}
+    return [d for c in conns for d in (fresh[c.id] if c.id in fresh else kept[c.id][1])]
+
+
+# Below this many connectors to check, forking workers costs more than it saves.
+PARALLEL_MIN_CONNECTORS = 64
+
+
+def _gaps_of(project: Project, conn: Connector) -> list[Diagnostic]:
+    # One FileLocator per connector (each has its own file): nothing piles up in memory.
+    return _connector_gaps(project, conn, project.overlays.get(conn.id), FileLocator())
 
 
 def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,

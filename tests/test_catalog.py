@@ -201,3 +201,29 @@ def test_nesting_limit_counts_containers() -> None:
     assert parse_json("x.json", ok.encode())[2] == []
     deep = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
     assert [d.code for d in parse_json("x.json", deep.encode())[2]] == ["too-deep"]
+
+
+def test_locator_walk_agrees_with_the_full_map() -> None:
+    """Locator walks down a pointer lazily; every pointer of the example files (keys and
+    values, plus ones that do not exist) must land where the full token map puts it."""
+    from generator.jsonfile import Locator
+
+    paths = sorted(EXAMPLE_CATALOG.glob("*.json"))
+    if REAL_CATALOG.is_dir():
+        paths += sorted(REAL_CATALOG.glob("*/definition.json"))[:15]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    texts += ['{"a~b": {"c/d": [1, {"e": "x\\"y"}]}, "": 2, "u\\u00e9": [ ]}',
+              '  [\n  {"k" :\t"v"} , [] ]']
+    checked = 0
+    for text in texts:
+        full = Locator(text)
+        pointers = full._full_map()
+        walker = Locator(text)  # one per file: later pointers reuse what earlier ones walked
+        for pointer in [*pointers, "/nope", "/actions/999/id", "/0/k/deeper"]:
+            for key in (False, True):
+                assert walker.locate(pointer, key=key) == full.locate(pointer, key=key), \
+                    (pointer, key)
+            assert walker.has(pointer) == (pointer in pointers)
+            checked += 1
+        assert walker._values is None  # all answered without the full map
+    assert checked > 500
