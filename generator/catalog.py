@@ -8,6 +8,7 @@ Layouts (detected per connector):
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -176,14 +177,16 @@ def load_entry(entry: Entry) -> tuple[Connector | None, list[Diagnostic]]:
         return None, diags
     manifest = manifest_locator = None
     manifest_path = display(entry.manifest) if entry.manifest else None
+    digest = hashlib.blake2b(data, digest_size=16)
     if entry.manifest is not None:
         mdata, mdiags = _read(entry.manifest)
         diags += mdiags
         if mdata is not None:
+            digest.update(b"\0manifest\0" + mdata)
             manifest, manifest_locator, mdiags = parse_json(manifest_path or "", mdata)
             diags += mdiags
     source = Source(path=path, layout="platform" if entry.layout == "platform" else "file",
-                    manifest=manifest_path)
+                    manifest=manifest_path, digest=digest.hexdigest())
     connector, more = load_document(raw, locator, source, expected_id=entry.id,
                                     manifest=manifest, manifest_locator=manifest_locator)
     return connector, diags + more

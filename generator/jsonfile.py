@@ -108,9 +108,10 @@ class Locator:
     pointer: each container on the way is split into its members once (keys read and
     values skipped by the C scanner) and remembered for the next pointer. A messy catalog
     locates warnings in most files, so this matters: measured 3x cheaper than mapping
-    every value of the file for the four or so pointers docs lint locates per file. The full map (one regex token scan; json_source_map was ~10x slower) is
-    built only for what the walk cannot do: text that is not strict JSON, whose repeated
-    keys and NaN literals :meth:`violations` lists."""
+    every value of the file for the four or so pointers docs lint locates per file. The
+    full map (one regex token scan; json_source_map was ~10x slower still) is built only
+    for what the walk cannot do: text that is not strict JSON, whose repeated keys and
+    NaN literals :meth:`violations` lists."""
 
     def __init__(self, text: str):
         self._text = text

@@ -117,6 +117,9 @@ class Source:
     path: str  # the definition file, as given (relative to the working dir when possible)
     layout: Literal["file", "platform", "remote"]
     manifest: str | None = None
+    # Digest of the bytes read (definition, then manifest); "" when unknown (remote). What
+    # the page store keys a connector by.
+    digest: str = ""
 
 
 @dataclass(frozen=True)

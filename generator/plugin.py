@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import docslint, export, pages, project, render
+from . import docslint, export, pages, pagestore, project, render
 from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
@@ -214,19 +214,34 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         themselves, so this process never holds all their text. Under `mkdocs serve`,
         connector guides are re-rendered only when their inputs changed (the connector
         object comes from the load cache, so identity means unchanged)."""
+        assert self.cache_dir is not None
         done: dict[str, tuple[str, docslint.Outline]] = {}
         for spec in specs:
             key = self._page_key(spec)
             cached = self.page_cache.get(spec.path) if key else None
             if key and cached is not None and pages.same_inputs(cached[0], key):
                 done[spec.path] = self._written(spec, cached[1])
+        # Guides rendered by an earlier build (or process) from the same inputs.
+        store = pagestore.PageStore(self.cache_dir)
+        salt = pagestore.code_digest() + pagestore.templates_digest(self._templates())
+        keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs
+                if spec.path not in done}
+        for spec in specs:
+            target = self.cache_dir / spec.path
+            kept = store.get(spec.path, keys.get(spec.path), target)
+            if kept is not None:
+                done[spec.path] = (str(target), kept)
         todo = [spec for spec in specs if spec.path not in done]
         if self.serving:  # the caches live here: pages come back (workers only at startup)
             texts = render.render_many(todo, self._templates())
             results = [self._written(spec, text) for spec, text in zip(todo, texts, strict=True)]
         else:
             results = render.render_many(todo, self._templates(), finish=self._written)
-        done.update(zip((spec.path for spec in todo), results, strict=True))
+        for spec, result in zip(todo, results, strict=True):
+            done[spec.path] = result
+            store.put(spec.path, keys.get(spec.path), result[1])
+        if todo:
+            store.save(keep={spec.path for spec in specs})
         return [done[spec.path] for spec in specs]
 
     def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:

@@ -213,3 +213,59 @@ def test_explicit_nav_build_does_not_list_every_guide(tmp_path: Path) -> None:
     assert (root / "site" / "connectors" / "ledgerline" / "index.html").is_file()
     index = json.loads((root / "site" / "search" / "search_index.json").read_text())
     assert any(doc["location"].startswith("connectors/ledgerline/") for doc in index["docs"])
+
+
+def _cached_page(root: Path, name: str) -> Path:
+    (page,) = (root / ".cache" / "connector-docs").glob(f"*/connectors/{name}.md")
+    return page
+
+
+def test_guides_from_unchanged_inputs_are_not_rendered_again(tmp_path: Path) -> None:
+    """The page store: a second build reuses each guide written by the first while its
+    inputs (definition, evidence, overlay, templates, audience) are the same, and renders
+    it again as soon as one of them changes."""
+    root = make_site(tmp_path, plugin={"templates": "overrides"})
+    (root / "overrides").mkdir()
+    assert mkdocs_build(root).returncode == 0
+    first = html(root, "connectors/ledgerline/index.html")
+    # Mark the kept pages: a guide that is not rendered again keeps the mark.
+    for name in ("ledgerline", "parcelly", "tasklane", "chatterbox"):
+        page = _cached_page(root, name)
+        page.write_text(page.read_text() + "\nKEPT-FROM-LAST-BUILD\n")
+    assert mkdocs_build(root).returncode == 0
+    for name in ("ledgerline", "parcelly", "tasklane", "chatterbox"):
+        assert "KEPT-FROM-LAST-BUILD" in html(root, f"connectors/{name}/index.html"), name
+    again = html(root, "connectors/ledgerline/index.html").replace(
+        "<p>KEPT-FROM-LAST-BUILD</p>", "")
+    assert re.sub(r"\s+", "", again) == re.sub(r"\s+", "", first)
+
+    # Each kind of input renders its guide again.
+    (root / "catalog" / "connectors" / "parcelly.json").write_text(
+        (root / "catalog" / "connectors" / "parcelly.json").read_text().replace(
+            '"name": "Parcelly"', '"name": "Parcelly Two"', 1))
+    (root / "docs" / "connectors").mkdir()
+    (root / "docs" / "connectors" / "tasklane.md").write_text("## Notes\n\nFRESH-NOTE\n")
+    (root / "catalog" / "smoke" / "2026-11-25-nightly.json").write_text(
+        '{"suite": "nightly", "ranAt": "2026-11-25T01:00:00Z", "results": '
+        '[{"appId": "ledgerline", "status": "failed", "durationMs": 5, '
+        '"messages": ["Connection test failed: 503 Service Unavailable"]}]}')
+    assert mkdocs_build(root).returncode == 0
+    assert "Parcelly Two" in html(root, "connectors/parcelly/index.html")
+    assert "FRESH-NOTE" in html(root, "connectors/tasklane/index.html")
+    assert "cd-badge--beta" in html(root, "connectors/ledgerline/index.html")
+    for name in ("ledgerline", "parcelly", "tasklane"):
+        assert "KEPT-FROM-LAST-BUILD" not in html(root, f"connectors/{name}/index.html")
+    assert "KEPT-FROM-LAST-BUILD" in html(root, "connectors/chatterbox/index.html")
+
+    # A template change renders every guide; a damaged store is simply rebuilt.
+    (root / "overrides" / "connectors").mkdir()
+    (root / "overrides" / "connectors" / "unrelated.md.j2").write_text("# x\n")
+    assert mkdocs_build(root).returncode == 0
+    assert "KEPT-FROM-LAST-BUILD" not in html(root, "connectors/chatterbox/index.html")
+    (store,) = (root / ".cache" / "connector-docs").glob("*/pages.json")
+    store.write_text("{not json")
+    page = _cached_page(root, "driftbox")
+    page.write_text(page.read_text() + "\nKEPT-FROM-LAST-BUILD\n")
+    assert mkdocs_build(root).returncode == 0
+    assert "KEPT-FROM-LAST-BUILD" not in html(root, "connectors/driftbox/index.html")
+    assert json.loads(store.read_text())["pages"]

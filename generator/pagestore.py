@@ -1,0 +1,96 @@
+"""Connector guides kept between builds, in the site's cache folder.
+
+A guide is rendered from its connector (the bytes of its definition and manifest), its
+decision (smoke evidence, dates, reasons), the writer's overlay, the audience, the
+templates and this package's own code. A digest of all of that keys the page written
+last time: when it matches and the page is still on disk, the guide is not rendered (nor
+linted) again. Keep ``.cache/`` between CI runs, as Material for MkDocs' own plugins ask,
+and a rebuild of a large catalog renders only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .docslint import Outline
+from .pages import PageSpec
+
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def code_digest() -> str:
+    """This package's code, schemas, assets and built-in templates, and the versions of
+    the libraries that shape a page: any change renders every guide again."""
+    digest = hashlib.blake2b(digest_size=16)
+    from .render import builtin_templates
+
+    for folder in (_PACKAGE, builtin_templates()):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".j2", ".json", ".css", ".js") and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    for name in ("jinja2", "markupsafe"):
+        digest.update(f"{name}={metadata.version(name)}".encode())
+    return digest.hexdigest()
+
+
+def templates_digest(override: str | None) -> str:
+    """The override folder's templates (names and content)."""
+    digest = hashlib.blake2b(digest_size=16)
+    if override and Path(override).is_dir():
+        for path in sorted(Path(override).rglob("*.j2")):
+            digest.update(str(path.relative_to(override)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(spec: PageSpec, salt: str) -> str | None:
+    """The digest of everything a connector guide is rendered from; None when it cannot
+    be known (not a guide, or a connector read from a registry)."""
+    ctx = spec.context
+    conn = ctx.get("connector") if spec.connector_id else None
+    if conn is None or not conn.source.digest:
+        return None
+    # Decisions and overlays are frozen dataclasses of plain values: their repr is
+    # deterministic and names every field.
+    parts = (salt, spec.path, spec.template, spec.title, conn.source.path, conn.source.digest,
+             repr(ctx["decision"]), repr(ctx["overlay"]), ctx["internal"], ctx["show_messages"])
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+class PageStore:
+    """What was written last time: page path -> (key, outline, docs-lint findings)."""
+
+    def __init__(self, folder: Path):
+        self.file = folder / "pages.json"
+        self.entries: dict[str, Any] = {}
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if data.get("format") == FORMAT:
+                self.entries = data["pages"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.entries = {}  # missing or damaged: everything is rendered again
+
+    def get(self, path: str, key: str | None, target: Path) -> Outline | None:
+        entry = self.entries.get(path)
+        if key is None or not entry or entry[0] != key or not target.is_file():
+            return None
+        return set(entry[1]), list(entry[2])
+
+    def put(self, path: str, key: str | None, outline: Outline) -> None:
+        if key is not None:
+            self.entries[path] = [key, sorted(outline[0]), outline[1]]
+
+    def save(self, keep: set[str]) -> None:
+        """Write the store, keeping only ``keep`` (the pages of this build)."""
+        pages = {path: entry for path, entry in self.entries.items() if path in keep}
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.file.with_suffix(".tmp")
+        temp.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")
+        os.replace(temp, self.file)
