@@ -101,19 +101,29 @@ def _param_pointer(base: str, name: str) -> str:
 
 def check_content(project: Project, cache: LintCache | None = None) -> list[Diagnostic]:
     """Gaps in each shown connector's content (undescribed scopes and parameters, error
-    codes without a resolution), located in its file. Many connectors are checked in
-    forked workers; under `mkdocs serve` (``cache``) only connectors that changed."""
+    codes without a resolution), located in its file."""
+    return [d for found in content_gaps(project, cache).values() for d in found]
+
+
+def content_gaps(project: Project, cache: LintCache | None = None,
+                 known: dict[str, list[Diagnostic]] | None = None
+                 ) -> dict[str, list[Diagnostic]]:
+    """:func:`check_content` by connector id. Connectors in ``known`` (found by an
+    earlier build from the same inputs) are not checked again, nor under `mkdocs serve`
+    (``cache``) connectors that did not change; many are checked in forked workers."""
     conns = pages.visible(project)
     keys = {c.id: (c, project.overlays.get(c.id), project.decisions[c.id]) for c in conns}
     kept = cache.connectors if cache is not None else {}
-    todo = [c for c in conns
-            if c.id not in kept or not pages.same_inputs(kept[c.id][0], keys[c.id])]
+    known = known or {}
+    todo = [c for c in conns if c.id not in known and (
+        c.id not in kept or not pages.same_inputs(kept[c.id][0], keys[c.id]))]
     found = fork_map(partial(_gaps_of, project), todo, min_items=PARALLEL_MIN_CONNECTORS)
     if cache is not None:
         for conn, diags in zip(todo, found, strict=True):
             cache.connectors[conn.id] = (keys[conn.id], diags)
     fresh = {conn.id: diags for conn, diags in zip(todo, found, strict=True)}
-    return [d for c in conns for d in (fresh[c.id] if c.id in fresh else kept[c.id][1])]
+    return {c.id: fresh[c.id] if c.id in fresh else known[c.id] if c.id in known
+            else kept[c.id][1] for c in conns}
 
 
 # Below this many connectors to check, forking workers costs more than it saves.

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import asdict
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import Diagnostic, Severity
 from .docslint import Outline
 from .pages import PageSpec
 
@@ -65,11 +67,13 @@ def page_key(spec: PageSpec, salt: str) -> str | None:
 
 
 class PageStore:
-    """What was written last time: page path -> (key, outline, docs-lint findings)."""
+    """What was written last time: page path -> [key, anchors, links, docs-lint findings
+    (None until linted)]."""
 
     def __init__(self, folder: Path):
         self.file = folder / "pages.json"
         self.entries: dict[str, Any] = {}
+        self.changed = False
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
@@ -85,11 +89,31 @@ class PageStore:
 
     def put(self, path: str, key: str | None, outline: Outline) -> None:
         if key is not None:
-            self.entries[path] = [key, sorted(outline[0]), outline[1]]
+            self.entries[path] = [key, sorted(outline[0]), outline[1], None]
+            self.changed = True
+
+    def gaps(self, path: str, key: str | None) -> list[Diagnostic] | None:
+        """The docs-lint findings of the connector behind a kept page."""
+        entry = self.entries.get(path)
+        if key is None or not entry or entry[0] != key or entry[3] is None:
+            return None
+        try:
+            return [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in entry[3]]
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def put_gaps(self, path: str, key: str | None, found: list[Diagnostic]) -> None:
+        entry = self.entries.get(path)
+        if key is not None and entry and entry[0] == key and entry[3] is None:
+            entry[3] = [{**asdict(d), "severity": d.severity.value} for d in found]
+            self.changed = True
 
     def save(self, keep: set[str]) -> None:
-        """Write the store, keeping only ``keep`` (the pages of this build)."""
+        """Write the store (when something changed), keeping only ``keep`` (the pages of
+        this build)."""
         pages = {path: entry for path, entry in self.entries.items() if path in keep}
+        if not self.changed and len(pages) == len(self.entries):
+            return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         temp = self.file.with_suffix(".tmp")
         temp.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")

@@ -163,14 +163,27 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             if stamp != self.templates_stamp:  # a template was added, removed or edited
                 render.clear_cache()
                 self.templates_stamp = stamp
-            written = dict(zip((spec.path for spec in specs), self._render(specs), strict=True))
+            # Guides (and their docs-lint findings) kept from an earlier build or process.
+            assert self.cache_dir is not None
+            store = pagestore.PageStore(self.cache_dir)
+            salt = pagestore.code_digest() + pagestore.templates_digest(self._templates())
+            keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs}
+            written = dict(zip((spec.path for spec in specs), self._render(specs, store, keys),
+                               strict=True))
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
         outlines = {path: outline for path, (_, outline) in written.items()}
         others = [f.src_uri for f in files if f.src_uri not in written]
+        guides = {spec.connector_id: spec.path for spec in specs if spec.connector_id}
+        known = {cid: found for cid, path in guides.items()
+                 if (found := store.gaps(path, keys[path])) is not None}
+        gaps = docslint.content_gaps(proj, self.lint_cache if serving else None, known)
+        for cid, path in guides.items():
+            store.put_gaps(path, keys[path], gaps.get(cid, []))
+        store.save(keep=set(written))
         # MkDocs' own --strict counts warnings per build: then every build logs them all.
-        report(proj.diagnostics + docslint.lint(proj, outlines, others,
-                                                   self.lint_cache if self.serving else None),
+        report(proj.diagnostics + [d for found in gaps.values() for d in found]
+               + docslint.check_links(outlines, others),
                self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken,
                already=self.logged if self.serving and not config.strict else None)
@@ -208,7 +221,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                                             abs_src_path=str(assets / name)))
         return files
 
-    def _render(self, specs: list[pages.PageSpec]) -> list[tuple[str, docslint.Outline]]:
+    def _render(self, specs: list[pages.PageSpec], store: pagestore.PageStore,
+                keys: dict[str, str | None]) -> list[tuple[str, docslint.Outline]]:
         """Render every page into the cache folder: (its file, its outline for link
         checking). Large catalogs render in forked workers that write the pages
         themselves, so this process never holds all their text. Under `mkdocs serve`,
@@ -222,13 +236,9 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             if key and cached is not None and pages.same_inputs(cached[0], key):
                 done[spec.path] = self._written(spec, cached[1])
         # Guides rendered by an earlier build (or process) from the same inputs.
-        store = pagestore.PageStore(self.cache_dir)
-        salt = pagestore.code_digest() + pagestore.templates_digest(self._templates())
-        keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs
-                if spec.path not in done}
         for spec in specs:
             target = self.cache_dir / spec.path
-            kept = store.get(spec.path, keys.get(spec.path), target)
+            kept = None if spec.path in done else store.get(spec.path, keys[spec.path], target)
             if kept is not None:
                 done[spec.path] = (str(target), kept)
         todo = [spec for spec in specs if spec.path not in done]
@@ -239,9 +249,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             results = render.render_many(todo, self._templates(), finish=self._written)
         for spec, result in zip(todo, results, strict=True):
             done[spec.path] = result
-            store.put(spec.path, keys.get(spec.path), result[1])
-        if todo:
-            store.save(keep={spec.path for spec in specs})
+            store.put(spec.path, keys[spec.path], result[1])
         return [done[spec.path] for spec in specs]
 
     def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:
