@@ -107,7 +107,12 @@ def plain_twin(out: Path, project: Path) -> tuple[Path, Run]:
     return plain, gen
 
 
-def build(out: Path, project: Path, label: str) -> Run:
+def build(out: Path, project: Path, label: str, *, warm: bool = False) -> Run:
+    """``mkdocs build`` in ``project``. Cold (the default) empties connector-docs' page
+    store first, so every guide is rendered as in a first build; ``warm`` keeps what the
+    previous build stored."""
+    if not warm:
+        shutil.rmtree(project / ".cache" / "connector-docs", ignore_errors=True)
     result = procs.run([*MKDOCS, "build"], project, out / "logs" / f"{label}.log")
     if result.returncode:
         raise RuntimeError(f"mkdocs build failed in {project}:\n{result.tail()}")
@@ -191,7 +196,13 @@ class Bench:
             self.figures[f"site {name}"] = site_figures(project, n)
             self.figures[f"site {name} plain"] = site_figures(plain, n)
             key = "overhead_real" if name == "real" else "overhead_synth"
-            self.row(key, round(a / b, 3), f"median {a:.1f} s vs {b:.1f} s")
+            self.row(key, round(a / b, 3), f"median {a:.1f} s vs {b:.1f} s (cold store)")
+            # A rebuild with the page store of the last build, beside one more plain build.
+            warm = build(self.out, project, f"A-{name}-warm", warm=True)
+            plain_again = build(self.out, plain, f"B-{name}-warm")
+            self.figures[f"build A {name} warm"] = round(warm.seconds, 2)
+            self.row(f"{key}_warm", round(warm.seconds / plain_again.seconds, 3),
+                     f"{warm.seconds:.1f} s vs {plain_again.seconds:.1f} s")
         if large_project is not None and small_project is not None:
             a_small = median([x.seconds for x in times[f"A synth-{small}"]])
             a_large = median([x.seconds for x in times[f"A synth-{large}"]])
@@ -230,6 +241,20 @@ class Bench:
             result["total"],
             ", ".join(f"{k.strip()} {v:.1f}" for k, v in result["stages"].items()),
         )
+        for store in ("cold", "warm"):
+            plugin = procs.run(
+                [sys.executable, str(ROOT / "bench" / "stages.py"), str(project),
+                 "--plugin", store],
+                ROOT,
+                self.out / "logs" / f"plugin-{store}-{n}.log",
+            )
+            if plugin.returncode:
+                raise RuntimeError(f"plugin run failed:\n{plugin.tail()}")
+            figures = json.loads(plugin.log.read_text().strip().splitlines()[-1])
+            self.figures[f"plugin on_files {store} {n}"] = figures
+            log(f"  plugin on_files at {n:,}, {store} page store: {figures['on_files']:.1f} s")
+            self.row(f"huge_plugin_{store}", figures["on_files"],
+                     f"peak RSS {figures['peak_rss_mb']:.0f} MB")
         if build_site:
             run = build(self.out, project, f"A-synth-{n}")
             self.figures[f"build A synth-{n}"] = {

@@ -1,6 +1,7 @@
 """Time (or cProfile) our own stages in-process, without MkDocs:
 
-    python bench/stages.py PROJECT [--profile OUT.pstats] [--top 25]
+    python bench/stages.py PROJECT [--serial] [--profile OUT.pstats] [--top 25]
+    python bench/stages.py PROJECT --plugin cold|warm
 
 ``PROJECT`` is a folder with a ``mkdocs.yml`` using the plugin. Runs
 ``generator.project.load`` (catalog load + validate, smoke evidence, policy, overlays),
@@ -94,6 +95,35 @@ def run(project: Path) -> dict[str, Any]:
     }
 
 
+def plugin_run(project: Path, cold: bool) -> dict[str, Any]:
+    """The plugin's whole ``on_files`` (our stages plus docs lint, writing the pages and
+    the page store), in-process under MkDocs' own config loading. ``cold``: the page store
+    is emptied first; otherwise it holds what the last build (or run) wrote."""
+    import logging
+    import shutil
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    logging.disable(logging.WARNING)  # thousands of catalog warnings are not the point
+    if cold:
+        shutil.rmtree(project / ".cache" / "connector-docs", ignore_errors=True)
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = get_files(config)
+    start = time.perf_counter()
+    files = config.plugins.on_files(files, config=config)
+    seconds = time.perf_counter() - start
+    return {
+        "on_files": round(seconds, 3),
+        "store": "cold" if cold else "warm",
+        "pages": len(files.documentation_pages()),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time our stages in-process.")
     parser.add_argument("project", type=Path)
@@ -103,16 +133,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--serial", action="store_true",
                         help="no worker processes (what a profile sees in full)")
+    parser.add_argument("--plugin", choices=("cold", "warm"),
+                        help="time the plugin's whole on_files instead, with an emptied "
+                        "(cold) or kept (warm) page store")
     args = parser.parse_args(argv)
     if args.serial:
         from generator import catalog, render
 
         catalog.PARALLEL_MIN_FILES = render.PARALLEL_MIN_PAGES = sys.maxsize
+    def measure() -> dict[str, Any]:
+        if args.plugin:
+            return plugin_run(args.project.resolve(), cold=args.plugin == "cold")
+        return run(args.project)
+
     if not args.profile:
-        print(json.dumps(run(args.project)))
+        print(json.dumps(measure()))
         return 0
     profiler = cProfile.Profile()
-    result = profiler.runcall(run, args.project)
+    result = profiler.runcall(measure)
     profiler.dump_stats(str(args.profile))
     print(json.dumps(result))
     for order in ("tottime", "cumulative"):
