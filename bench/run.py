@@ -223,17 +223,19 @@ class Bench:
                 f"{per[small]:,} vs {per[large]:,} bytes (site minus theme assets)",
             )
 
+    def _stages(self, project: Path, label: str, *args: str) -> dict[str, Any]:
+        """One ``bench/stages.py`` child; its JSON line."""
+        child = procs.run([sys.executable, str(ROOT / "bench" / "stages.py"), str(project),
+                           *args], ROOT, self.out / "logs" / f"{label}.log")
+        if child.returncode:
+            raise RuntimeError(f"{label} failed:\n{child.tail()}")
+        result: dict[str, Any] = json.loads(child.log.read_text().strip().splitlines()[-1])
+        return result
+
     def huge(self, build_site: bool) -> None:
         n = self.sizes["huge"]
         project = synthetic(self.out, n, self.seed, self.shape)
-        stages = procs.run(
-            [sys.executable, str(ROOT / "bench" / "stages.py"), str(project)],
-            ROOT,
-            self.out / "logs" / f"stages-{n}.log",
-        )
-        if stages.returncode:
-            raise RuntimeError(f"stages failed:\n{stages.tail()}")
-        result = json.loads(stages.log.read_text().strip().splitlines()[-1])
+        result = self._stages(project, f"stages-{n}")
         self.figures[f"stages {n}"] = result
         log(f"  stages at {n:,}: {result['total']:.1f} s {result['stages']}")
         self.row(
@@ -242,15 +244,7 @@ class Bench:
             ", ".join(f"{k.strip()} {v:.1f}" for k, v in result["stages"].items()),
         )
         for store in ("cold", "warm"):
-            plugin = procs.run(
-                [sys.executable, str(ROOT / "bench" / "stages.py"), str(project),
-                 "--plugin", store],
-                ROOT,
-                self.out / "logs" / f"plugin-{store}-{n}.log",
-            )
-            if plugin.returncode:
-                raise RuntimeError(f"plugin run failed:\n{plugin.tail()}")
-            figures = json.loads(plugin.log.read_text().strip().splitlines()[-1])
+            figures = self._stages(project, f"plugin-{store}-{n}", "--plugin", store)
             self.figures[f"plugin on_files {store} {n}"] = figures
             log(f"  plugin on_files at {n:,}, {store} page store: {figures['on_files']:.1f} s")
             self.row(f"huge_plugin_{store}", figures["on_files"],
