@@ -31,13 +31,55 @@ def connector_docs() -> list[str]:
 @dataclass
 class Run:
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest single process of the tree (wait4)
     returncode: int
     log: Path
+    peak_tree_mb: float = 0.0  # the whole process group (forked workers too), sampled
 
     def tail(self, lines: int = 15) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(text[-lines:])
+
+
+def _group_memory_mb(pgid: int) -> float:
+    """Proportional set size (PSS) of every process in the group, summed: pages a forked
+    worker still shares with its parent count once. RSS where PSS is not available."""
+    total_kb = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            if int(fields[2]) != pgid:  # fields after the name: state, ppid, pgrp
+                continue
+            try:
+                with open(f"/proc/{entry.name}/smaps_rollup", "rb") as handle:
+                    lines = handle.read().splitlines()
+                key = b"Pss:"
+            except OSError:
+                with open(f"/proc/{entry.name}/status", "rb") as handle:
+                    lines = handle.read().splitlines()
+                key = b"VmRSS:"
+            total_kb += next((int(line.split()[1]) for line in lines if line.startswith(key)), 0)
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return total_kb / 1024
+
+
+class _Sampler(threading.Thread):
+    """The largest summed memory of a process group, sampled every 0.2 s (a peak shorter
+    than that can be missed)."""
+
+    def __init__(self, pgid: int) -> None:
+        super().__init__(daemon=True)
+        self.pgid, self.peak_mb = pgid, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak_mb = max(self.peak_mb, _group_memory_mb(self.pgid))
+
 
 
 def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
@@ -46,8 +88,9 @@ def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
 
 
 def run(cmd: list[str], cwd: Path, log: Path, timeout: float = 7200) -> Run:
-    """Run ``cmd`` in its own process group; peak RSS is this child's own (``wait4``),
-    not the maximum over every child we ever started."""
+    """Run ``cmd`` in its own process group. Memory: the peak RSS of its largest process
+    (``wait4``: not the maximum over every child we ever started) and the sampled peak of
+    the whole group, forked workers included."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         start = time.perf_counter()
@@ -56,13 +99,18 @@ def run(cmd: list[str], cwd: Path, log: Path, timeout: float = 7200) -> Run:
         )
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
         timer.start()
+        sampler = _Sampler(proc.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
+            sampler.done.set()
+            sampler.join()
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, log)
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, log,
+               max(sampler.peak_mb, usage.ru_maxrss / 1024))
 
 
 def tree_bytes(root: Path, exclude: tuple[str, ...] = ()) -> int:

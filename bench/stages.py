@@ -92,6 +92,9 @@ def run(project: Path) -> dict[str, Any]:
         "stages": {k: round(v, 3) for k, v in stages.items()},
         "total": round(rendered - start, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # the largest forked worker (each shares most of its pages with this process)
+        "worker_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
 
 
@@ -121,6 +124,9 @@ def plugin_run(project: Path, cold: bool) -> dict[str, Any]:
         "store": "cold" if cold else "warm",
         "pages": len(files.documentation_pages()),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # the largest forked worker (each shares most of its pages with this process)
+        "worker_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
 
 
@@ -138,9 +144,10 @@ def main(argv: list[str] | None = None) -> int:
                         "(cold) or kept (warm) page store")
     args = parser.parse_args(argv)
     if args.serial:
-        from generator import catalog, render
+        from generator import catalog, docslint, render
 
         catalog.PARALLEL_MIN_FILES = render.PARALLEL_MIN_PAGES = sys.maxsize
+        docslint.PARALLEL_MIN_CONNECTORS = sys.maxsize
     def measure() -> dict[str, Any]:
         if args.plugin:
             return plugin_run(args.project.resolve(), cold=args.plugin == "cold")

@@ -69,6 +69,12 @@ def inline(text: object) -> Markdown:
     return _inline(text if isinstance(text, str) else str(text))
 
 
+def forget() -> None:
+    """Drop the remembered escapes (a one-off build, once its pages are written)."""
+    for memo in (_inline, _code, _block, _anchor):
+        memo.cache_clear()
+
+
 @lru_cache(maxsize=_MEMO)
 def _inline(text: str) -> Markdown:
     if len(text) <= MAX_TEXT and _PLAIN.fullmatch(text):

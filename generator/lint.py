@@ -220,8 +220,8 @@ def _merge_typed_one_of(node: Any) -> Any:
     merged: dict[str, Any] = {"type": types}
     for option, kind in zip(options, types, strict=True):
         extra = set(option) - {"type"}
-        if not extra <= _TYPED_KEYWORDS[kind] or extra & set(merged):
-            return out
+        if not extra <= _TYPED_KEYWORDS[kind] or extra & (set(merged) | set(out)):
+            return out  # a keyword beside the oneOf, or in two options: not mergeable
         merged.update({key: option[key] for key in extra})
     del out["oneOf"]
     return {**out, **merged}

@@ -115,13 +115,39 @@ def _scope_rows(conn: Connector) -> list[dict[str, Any]]:
 class _OperationContext(dict[str, Any]):
     """``{op, params, limits}`` of one action or trigger; ``params`` (the flattened
     parameter schema, most of a guide's context) is computed when a template first reads
-    it, so it happens while rendering (in parallel workers for large catalogs)."""
+    it, so it happens while rendering (in parallel workers for large catalogs). Every way
+    of reading a dict sees it."""
+
+    def _filled(self) -> _OperationContext:
+        if not dict.__contains__(self, "params"):
+            self["params"] = parameter_rows(self["op"].parameters)
+        return self
 
     def __missing__(self, key: str) -> Any:
         if key != "params":
             raise KeyError(key)
-        rows = self["params"] = parameter_rows(self["op"].parameters)
-        return rows
+        return self._filled()["params"]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.get(self._filled(), key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key == "params" or dict.__contains__(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return dict.__iter__(self._filled())
+
+    def __len__(self) -> int:
+        return dict.__len__(self._filled())
+
+    def keys(self) -> Any:
+        return dict.keys(self._filled())
+
+    def values(self) -> Any:
+        return dict.values(self._filled())
+
+    def items(self) -> Any:
+        return dict.items(self._filled())
 
 
 def _operation(op: Operation) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import asdict
 from functools import cache
 from importlib import metadata
@@ -22,6 +23,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity
 from .docslint import Outline
 from .pages import PageSpec
+from .render import template_files
 
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
@@ -29,26 +31,24 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def code_digest() -> str:
-    """This package's code, schemas, assets and built-in templates, and the versions of
-    the libraries that shape a page: any change renders every guide again."""
+    """This package's code, schemas and assets, and the versions of the libraries that
+    shape a page: any change renders every guide again. (Code is loaded once per process;
+    templates are read again by every build, see :func:`templates_digest`.)"""
     digest = hashlib.blake2b(digest_size=16)
-    from .render import builtin_templates
-
-    for folder in (_PACKAGE, builtin_templates()):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".j2", ".json", ".css", ".js") and path.is_file():
-                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json", ".css", ".js") and path.is_file():
+            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
     for name in ("jinja2", "markupsafe"):
         digest.update(f"{name}={metadata.version(name)}".encode())
     return digest.hexdigest()
 
 
 def templates_digest(override: str | None) -> str:
-    """The override folder's templates (names and content)."""
+    """Every file of the template folders, the override and the built-in one (names and
+    content): a template may include a file of any name."""
     digest = hashlib.blake2b(digest_size=16)
-    if override and Path(override).is_dir():
-        for path in sorted(Path(override).rglob("*.j2")):
-            digest.update(str(path.relative_to(override)).encode() + b"\0" + path.read_bytes())
+    for path in template_files(override):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -77,7 +77,8 @@ class PageStore:
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
-                self.entries = data["pages"]
+                self.entries = {path: entry for path, entry in data["pages"].items()
+                                if _well_formed(entry)}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.entries = {}  # missing or damaged: everything is rendered again
 
@@ -86,6 +87,14 @@ class PageStore:
         if key is None or not entry or entry[0] != key or not target.is_file():
             return None
         return set(entry[1]), list(entry[2])
+
+    def forget(self, paths: list[str]) -> None:
+        """Drop pages about to be rendered, and say so on disk at once: a build that
+        stops after rewriting a page (an error in another page, Ctrl-C) must not leave
+        the store vouching for the new file with the old key."""
+        dropped = [path for path in paths if self.entries.pop(path, None) is not None]
+        if dropped:
+            self._write(self.entries)
 
     def put(self, path: str, key: str | None, outline: Outline) -> None:
         if key is not None:
@@ -112,9 +121,18 @@ class PageStore:
         """Write the store (when something changed), keeping only ``keep`` (the pages of
         this build)."""
         pages = {path: entry for path, entry in self.entries.items() if path in keep}
-        if not self.changed and len(pages) == len(self.entries):
-            return
+        if self.changed or len(pages) != len(self.entries):
+            self._write(pages)
+
+    def _write(self, pages: dict[str, Any]) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.file.with_suffix(".tmp")
-        temp.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")
-        os.replace(temp, self.file)
+        handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".pages-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"format": FORMAT, "pages": pages}, out)
+        os.replace(temp, self.file)  # atomic: a concurrent build sees one store or the other
+
+
+def _well_formed(entry: Any) -> bool:
+    return (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
+            and isinstance(entry[1], list) and isinstance(entry[2], list)
+            and (entry[3] is None or isinstance(entry[3], list)))

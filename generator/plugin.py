@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import docslint, export, pages, pagestore, project, render
+from . import docslint, escape, export, pages, pagestore, project, render
 from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
@@ -119,8 +119,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                                         config.docs_dir, config.use_directory_urls)
         except ConnectorDocsError as exc:
             raise PluginError(str(exc)) from None
+        # One folder per config and docs folder: two configs of one site (a public one and
+        # an internal one that INHERITs it) never share pages or the page store.
+        site_id = f"{Path(config.config_file_path or 'mkdocs.yml').resolve()}\0{config.docs_dir}"
         self.cache_dir = Path(base, ".cache", "connector-docs",
-                              hashlib.sha256(config.docs_dir.encode()).hexdigest()[:12])
+                              hashlib.sha256(site_id.encode()).hexdigest()[:12])
         # Stable anchors such as {#error-429} need attr_list; catalog text can never use it
         # because escape.inline writes braces as entities.
         if "attr_list" not in config.markdown_extensions:
@@ -148,7 +151,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         with relaxed_gc():
-            return self._add_pages(files, config)
+            files = self._add_pages(files, config)
+        if not self.serving:  # MkDocs renders thousands of pages next: free what we can
+            escape.forget()
+        return files
 
     def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.options is not None
@@ -242,6 +248,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             if kept is not None:
                 done[spec.path] = (str(target), kept)
         todo = [spec for spec in specs if spec.path not in done]
+        store.forget([spec.path for spec in todo])
         if self.serving:  # the caches live here: pages come back (workers only at startup)
             texts = render.render_many(todo, self._templates())
             results = [self._written(spec, text) for spec, text in zip(todo, texts, strict=True)]

@@ -110,14 +110,20 @@ def _env(override: str | None) -> jinja2.Environment:
     return env
 
 
-def templates_stamp(override: str | None) -> tuple[tuple[str, int], ...]:
-    """Names and mtimes of every template: rendered pages are reused while it holds."""
-    stamp = []
+def template_files(override: str | None) -> list[Path]:
+    """Every file of the template folders (templates may include files of any name)."""
+    files: list[Path] = []
     for folder in (override, str(builtin_templates())):
         if folder and Path(folder).is_dir():
-            for path in sorted(Path(folder).rglob("*.j2")):
-                stamp.append((str(path), path.stat().st_mtime_ns))
-    return tuple(stamp)
+            files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+    return files
+
+
+def templates_stamp(override: str | None) -> tuple[tuple[str, int, int], ...]:
+    """Names, mtimes and sizes of every template file: rendered pages and compiled
+    templates are reused while it holds."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                 for p in template_files(override))
 
 
 def clear_cache() -> None:
@@ -204,13 +210,13 @@ def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
     it. Many pages are rendered in forked workers (``runtime.fork_map``): they inherit the
     specs, and only ``finish``'s results come back (so a caller that writes the pages in
     ``finish`` never holds all their text). Errors are :func:`render`'s, each once."""
-    _env(override)  # compiled once, before any fork
+    _env(override)  # the environment is made once, before any fork
     results = fork_map(_render_or_report, [(spec, override, finish) for spec in specs],
                        min_items=PARALLEL_MIN_PAGES, processes=processes)
     # One broken template fails every page it renders: report each problem once.
-    problems = dict.fromkeys(d for r in results if isinstance(r, _Failed) for d in r)
+    problems = {d.format(): d for r in results if isinstance(r, _Failed) for d in r}
     if problems:
-        raise ConnectorDocsError(list(problems))
+        raise ConnectorDocsError(list(problems.values()))
     return results
 
 

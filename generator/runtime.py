@@ -9,7 +9,9 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -34,17 +36,32 @@ def relaxed_gc() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+# At most this many processes share the work (each worker's memory grows as it copies
+# pages of the parent): CONNECTOR_DOCS_WORKERS overrides it, 1 turns workers off.
+MAX_WORKERS = 8
+
+
 def workers() -> int:
-    """CPUs this process may use, or 1 where forking is unsafe or impossible: another
-    thread running (the `mkdocs serve` server; a fork would copy its held locks) or no
-    safe ``fork`` (only Linux: Windows has none, and macOS system libraries may run
-    threads of their own)."""
+    """How many processes may share the heavy stages: the CPUs this process may use (its
+    affinity, and a container's CPU quota), at most MAX_WORKERS or CONNECTOR_DOCS_WORKERS;
+    1 where forking is unsafe or impossible: another thread running (the `mkdocs serve`
+    server; a fork would copy its held locks) or no safe ``fork`` (only Linux: Windows has
+    none, and macOS system libraries may run threads of their own)."""
     if threading.active_count() > 1 or not sys.platform.startswith("linux"):
         return 1
+    wanted = os.environ.get("CONNECTOR_DOCS_WORKERS", "").strip()
+    if wanted.isdigit():
+        return max(1, int(wanted))
+    return max(1, min(len(os.sched_getaffinity(0)), _cpu_quota(), MAX_WORKERS))
+
+
+def _cpu_quota() -> int:
+    """CPUs a cgroup v2 quota allows (``docker run --cpus 2``), or a large number."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        return max(1, int(quota) // int(period)) if quota != "max" else 1 << 16
+    except (OSError, ValueError):
+        return 1 << 16
 
 
 # What the forked workers run: set just before the fork, inherited by the children.
@@ -63,7 +80,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
     process and forked children when there are at least ``min_items`` and more than one
     CPU. The children inherit ``func`` and ``items`` (nothing is pickled on the way in);
     each result is pickled on the way back, so ``func`` should return plain data and
-    report expected failures as values (an exception in a child is re-raised here)."""
+    report expected failures as values. An exception in a child is re-raised here, and a
+    child that dies (killed for memory, say) raises ``BrokenProcessPool``."""
     global _JOB
     count = min(processes or workers(), len(items))
     if count < 2 or len(items) < min_items:
@@ -72,9 +90,11 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
     shares = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
     _JOB = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(len(shares) - 1) as pool:
-            pending = pool.map_async(_run_share, shares[1:])
-            parts = [_run_share(shares[0]), *pending.get()]
+        # With fork, the executor starts every worker before its own manager thread.
+        with ProcessPoolExecutor(len(shares) - 1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = [pool.submit(_run_share, share) for share in shares[1:]]
+            parts = [_run_share(shares[0]), *(future.result() for future in pending)]
     finally:
         _JOB = None
     return [result for part in parts for result in part]

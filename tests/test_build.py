@@ -283,3 +283,41 @@ def test_guides_from_unchanged_inputs_are_not_rendered_again(tmp_path: Path) -> 
     assert mkdocs_build(root).returncode == 0
     assert "KEPT-FROM-LAST-BUILD" not in html(root, "connectors/driftbox/index.html")
     assert json.loads(store.read_text())["pages"]
+
+
+def test_page_store_never_vouches_for_a_page_a_failed_build_rewrote(tmp_path: Path) -> None:
+    """A build that fails after rewriting guides (here: a broken index template) must not
+    leave the store claiming the new files for the old inputs: after reverting, the next
+    build renders them again instead of publishing what the failed build wrote."""
+    root = make_site(tmp_path, plugin={"templates": "overrides"})
+    (root / "overrides").mkdir()
+    assert mkdocs_build(root).returncode == 0
+    definition = root / "catalog" / "connectors" / "parcelly.json"
+    original = definition.read_text()
+    definition.write_text(original.replace('"name": "Parcelly"', '"name": "Parcelly Two"', 1))
+    (root / "overrides" / "scopes.md.j2").write_text("# Scopes\n{{ no_such_name }}\n")
+    failed = mkdocs_build(root)
+    assert failed.returncode != 0 and "no_such_name" in failed.stdout
+    definition.write_text(original)
+    (root / "overrides" / "scopes.md.j2").unlink()
+    assert mkdocs_build(root).returncode == 0
+    assert "Parcelly Two" not in html(root, "connectors/parcelly/index.html")
+
+
+def test_page_store_follows_included_files_and_survives_odd_stores(tmp_path: Path) -> None:
+    root = make_site(tmp_path, plugin={"templates": "overrides"})
+    (root / "overrides" / "connectors").mkdir(parents=True)
+    (root / "overrides" / "connectors" / "parcelly.md.j2").write_text(
+        "# {{ connector.name }}\n\n{% include 'note.txt' %}\n")
+    (root / "overrides" / "note.txt").write_text("FIRST-NOTE\n")
+    assert mkdocs_build(root).returncode == 0
+    assert "FIRST-NOTE" in html(root, "connectors/parcelly/index.html")
+    (root / "overrides" / "note.txt").write_text("SECOND-NOTE\n")  # not a .j2 file
+    assert mkdocs_build(root).returncode == 0
+    assert "SECOND-NOTE" in html(root, "connectors/parcelly/index.html")
+    (store,) = (root / ".cache" / "connector-docs").glob("*/pages.json")
+    for odd in ('{"format": 1, "pages": []}',
+                '{"format": 1, "pages": {"connectors/parcelly.md": ["x"]}}', "[]", "null"):
+        store.write_text(odd)
+        assert mkdocs_build(root).returncode == 0, odd
+        assert "SECOND-NOTE" in html(root, "connectors/parcelly/index.html")

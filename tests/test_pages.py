@@ -151,3 +151,16 @@ def test_docs_lint_reports_broken_links_and_anchors(monkeypatch: pytest.MonkeyPa
         "(generated) scopes/index.md: warning: link to missing page "
         "'../connectors/nosuch.md'",
     ]
+
+
+def test_operation_context_reads_like_a_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parameter rows are computed lazily, but a template reading the context as a dict
+    (``item.get``, ``in``, ``items()``) must see them like any other key."""
+    project = example_project(monkeypatch)
+    spec = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
+    item = spec.context["actions"][0]
+    assert "params" in item and item.get("params")
+    fresh = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
+    other = fresh.context["actions"][0]
+    assert dict(other.items())["params"] == item["params"]
+    assert sorted(other) == ["limits", "op", "params"] and len(other) == 3
