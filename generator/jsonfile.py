@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, error
@@ -101,12 +101,24 @@ def _has_duplicate_key(text: str) -> bool:
     return bool(found)
 
 
+@dataclass
+class _Members:
+    """What has been read so far of one object or array's members."""
+
+    is_object: bool
+    pos: int  # where the next member starts
+    names: dict[str, tuple[int, int]] = field(default_factory=dict)  # key, value offsets
+    items: list[int] = field(default_factory=list)  # value offsets
+    done: bool = False
+
+
 class Locator:
     """Maps JSON pointers of one document to 1-based (line, column).
 
     Positions are found lazily, only when a diagnostic needs one, by walking down the
-    pointer: each container on the way is split into its members once (keys read, and
-    each value parsed past by the C scanner) and remembered for the next pointer. A messy catalog
+    pointer: in each container on the way, members are read up to the one wanted (keys
+    read, and each value parsed past by the C scanner) and remembered for the next
+    pointer. A messy catalog
     locates warnings in most files, so this matters: measured 3x cheaper than mapping
     every value of the file for the four or so pointers docs lint locates per file. The
     full map (one regex token scan; json_source_map was ~10x slower still) is built only
@@ -120,7 +132,7 @@ class Locator:
         self._found: list[tuple[int, str, str, bool]] = []  # (pos, pointer, token, is key)
         self._newlines: list[int] | None = None
         # Members of the containers walked so far, by the offset of their bracket.
-        self._members: dict[int, dict[str, tuple[int, int]] | list[int]] = {}
+        self._members: dict[int, _Members] = {}
 
     def _build(self) -> dict[str, int]:
         values: dict[str, int] = {"": 0}
@@ -228,51 +240,58 @@ class Locator:
         if not pointer:
             return None, pos, True
         for raw in pointer[1:].split("/"):
-            part = raw.replace("~1", "/").replace("~0", "~")
-            members = self._members_at(pos)
-            if isinstance(members, dict):
-                member = members.get(part)
-                if member is None:
-                    return key_pos, pos, False
-                key_pos, pos = member
-            elif members is not None and part.isdigit() and int(part) < len(members):
-                key_pos, pos = None, members[int(part)]
-            else:
+            member = self._member(pos, raw.replace("~1", "/").replace("~0", "~"))
+            if member is None:
                 return key_pos, pos, False
+            key_pos, pos = member
         return key_pos, pos, True
 
-    def _members_at(self, start: int) -> dict[str, tuple[int, int]] | list[int] | None:
-        """The members of the object or array opening at ``start`` (None for a scalar):
-        name -> (key offset, value offset), or the offsets of the items."""
-        cached = self._members.get(start)
-        if cached is not None:
-            return cached
+    def _member(self, start: int, part: str) -> tuple[int | None, int] | None:
+        """(key offset or None, value offset) of member ``part`` of the object or array
+        opening at ``start``; None when there is no such member (or a scalar is there).
+        Members are read in order only as far as needed, and remembered: a later pointer
+        into the same container resumes where the last one stopped."""
+        state = self._members.get(start)
         text = self._text
-        opener = text[start]
-        if opener not in "{[":
+        if state is None:
+            if text[start] not in "{[":
+                return None
+            state = self._members[start] = _Members(text[start] == "{",
+                                                     _after_blank(text, start + 1))
+        if not state.is_object and not part.isdigit():
             return None
-        closer = "}" if opener == "{" else "]"
-        names: dict[str, tuple[int, int]] = {}
-        items: list[int] = []
-        pos = _after_blank(text, start + 1)
-        while text[pos] != closer:
-            if opener == "{":
-                name, after = _scanstring(text, pos + 1)
-                colon = _after_blank(text, after)
-                if text[colon] != ":":
-                    raise ValueError("expected ':'")
-                value = _after_blank(text, colon + 1)
-                names[name] = (pos, value)
-            else:
-                value = pos
-                items.append(value)
-            _, end = _DECODER.raw_decode(text, value)
-            pos = _after_blank(text, end)
-            if text[pos] == ",":
-                pos = _after_blank(text, pos + 1)
-        found: dict[str, tuple[int, int]] | list[int] = names if opener == "{" else items
-        self._members[start] = found
-        return found
+        while True:
+            if state.is_object:
+                if part in state.names:
+                    return state.names[part]
+            elif int(part) < len(state.items):
+                return None, state.items[int(part)]
+            if state.done:
+                return None
+            self._read_member(state)
+
+    def _read_member(self, state: _Members) -> None:
+        """Read the next member of a container (its key, and past its value)."""
+        text = self._text
+        pos = state.pos
+        if text[pos] == ("}" if state.is_object else "]"):
+            state.done = True
+            return
+        if state.is_object:
+            name, after = _scanstring(text, pos + 1)
+            colon = _after_blank(text, after)
+            if text[colon] != ":":
+                raise ValueError("expected ':'")
+            value = _after_blank(text, colon + 1)
+            state.names.setdefault(name, (pos, value))
+        else:
+            value = pos
+            state.items.append(value)
+        _, end = _DECODER.raw_decode(text, value)
+        pos = _after_blank(text, end)
+        if text[pos] == ",":
+            pos = _after_blank(text, pos + 1)
+        state.pos = pos
 
     def violations(self) -> list[Violation]:
         """Every repeated key and NaN/Infinity literal, in document order (for text that
