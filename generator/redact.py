@@ -19,12 +19,14 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from .diagnostics import Diagnostic, Severity, error, warning
 from .model import SmokeRun
+from .runtime import fork_map
 from .smoke import JsonSource, escape_pointer
 
 REDACTED = "[REDACTED]"
@@ -325,45 +327,60 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
     are scanned (``SCANNED_SUFFIXES``), gzip files by their decompressed content. Lines
     repeated across pages (navigation, theme) are matched once. With ``since``, files not
     modified since then are skipped, and so are ``derived`` files (relative paths) whose
-    text only repeats the pages' (the search index, during `mkdocs serve` rebuilds)."""
+    text only repeats the pages' (the search index, during `mkdocs serve` rebuilds). Many
+    files are scanned in forked workers (``runtime.fork_map``)."""
     if not site_dir.is_dir():
         return [error(str(site_dir), "built site folder not found")]
+    paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    _ = redactor.literals  # compiled once, before any fork
+    scan = partial(_scan_file, redactor, site_dir, since, derived, {})
+    found = fork_map(scan, paths, min_items=PARALLEL_MIN_FILES)
+    return [d for diags in found for d in diags]
+
+
+# Below this many files, forking workers for the scan costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
+               derived: tuple[str, ...], seen: dict[str, list[tuple[int, str]]],
+               path: Path) -> list[Diagnostic]:
+    """One file of :func:`scan_site`. ``seen``: hits of lines already scanned (in this
+    process), as navigation and theme lines repeat on every page."""
     diags: list[Diagnostic] = []
-    seen: dict[str, list[tuple[int, str]]] = {}
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        # A file name is part of a URL whatever the file holds; the diagnostics show the
-        # name redacted, so the report does not print the secret it reports.
-        real = path.relative_to(site_dir).as_posix()
-        rel = redactor.redact(real)
-        for _, description in redactor.hits(real):
-            diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
-        if real in derived or (since is not None and path.stat().st_mtime < since):
-            continue  # unchanged since an earlier, scanned build
-        lower = path.name.lower()
-        compressed = lower.endswith(".gz")
-        if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
-            continue
-        data, problem = _read_scanned(path, compressed)
-        if problem:
-            diags.append(error(rel, problem, code="secret-scan"))
-            continue
-        text = data.decode("utf-8", errors="replace")
-        for number, line in enumerate(text.split("\n"), 1):
-            found = seen.get(line)
-            if found is None:
-                found = seen[line] = _line_hits(redactor, line)
-            for column, description in found:
-                diags.append(
-                    error(
-                        rel,
-                        f"{description} in the built site",
-                        line=number,
-                        column=column + 1,
-                        hint="redact smoke messages (smoke_config) and remove the value "
-                        "from catalog, overlays and templates; rotate the credential",
-                        code="secret-in-site",
-                    )
+    # A file name is part of a URL whatever the file holds; the diagnostics show the
+    # name redacted, so the report does not print the secret it reports.
+    real = path.relative_to(site_dir).as_posix()
+    rel = redactor.redact(real)
+    for _, description in redactor.hits(real):
+        diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
+    if real in derived or (since is not None and path.stat().st_mtime < since):
+        return diags  # unchanged since an earlier, scanned build
+    lower = path.name.lower()
+    compressed = lower.endswith(".gz")
+    if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
+        return diags
+    data, problem = _read_scanned(path, compressed)
+    if problem:
+        diags.append(error(rel, problem, code="secret-scan"))
+        return diags
+    text = data.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.split("\n"), 1):
+        found = seen.get(line)
+        if found is None:
+            found = seen[line] = _line_hits(redactor, line)
+        for column, description in found:
+            diags.append(
+                error(
+                    rel,
+                    f"{description} in the built site",
+                    line=number,
+                    column=column + 1,
+                    hint="redact smoke messages (smoke_config) and remove the value "
+                    "from catalog, overlays and templates; rotate the credential",
+                    code="secret-in-site",
                 )
+            )
     return diags
 
 

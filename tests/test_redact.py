@@ -304,3 +304,22 @@ def test_scan_site_bad_gzip_and_missing_folder(tmp_path: Path) -> None:
     assert diag.is_error and diag.path == "sitemap.xml.gz"
     (diag,) = scan_site(tmp_path / "missing", Redactor())
     assert diag.is_error
+
+
+def test_scan_site_in_workers_finds_the_same_in_the_same_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sites are scanned in forked workers: every finding, in file order."""
+    from generator import redact, runtime
+
+    for i in range(150):
+        page = tmp_path / f"p{i:03}" / "index.html"
+        page.parent.mkdir()
+        leak = f"\n<code>xoxb-1234567890-abcdefghij{i:02}</code>" if i % 7 == 0 else ""
+        page.write_text(f"<nav>\nshared line\n</nav>{leak}\n")
+    monkeypatch.setattr(runtime, "workers", lambda: 3)
+    parallel = scan_site(tmp_path, Redactor())
+    monkeypatch.setattr(redact, "PARALLEL_MIN_FILES", 10**6)
+    serial = scan_site(tmp_path, Redactor())
+    assert [d.format() for d in parallel] == [d.format() for d in serial]
+    assert [(d.path, d.line) for d in parallel] == [
+        (f"p{i:03}/index.html", 4) for i in range(0, 150, 7)]
