@@ -23,7 +23,6 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity
 from .docslint import Outline
 from .pages import PageSpec
-from .render import template_files
 
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
@@ -33,22 +32,13 @@ _PACKAGE = Path(__file__).resolve().parent
 def code_digest() -> str:
     """This package's code, schemas and assets, and the versions of the libraries that
     shape a page: any change renders every guide again. (Code is loaded once per process;
-    templates are read again by every build, see :func:`templates_digest`.)"""
+    templates are read again by every build, see ``render.templates_digest``.)"""
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in (".py", ".json", ".css", ".js") and path.is_file():
             digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
     for name in ("jinja2", "markupsafe"):
         digest.update(f"{name}={metadata.version(name)}".encode())
-    return digest.hexdigest()
-
-
-def templates_digest(override: str | None) -> str:
-    """Every file of the template folders, the override and the built-in one (names and
-    content): a template may include a file of any name."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in template_files(override):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -82,9 +72,14 @@ class PageStore:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.entries = {}  # missing or damaged: everything is rendered again
 
-    def get(self, path: str, key: str | None, target: Path) -> Outline | None:
+    def _entry(self, path: str, key: str | None) -> list[Any] | None:
+        """The stored entry of ``path`` when it was made from ``key``."""
         entry = self.entries.get(path)
-        if key is None or not entry or entry[0] != key or not target.is_file():
+        return entry if key is not None and entry and entry[0] == key else None
+
+    def get(self, path: str, key: str | None, target: Path) -> Outline | None:
+        entry = self._entry(path, key)
+        if entry is None or not target.is_file():
             return None
         return set(entry[1]), list(entry[2])
 
@@ -103,8 +98,8 @@ class PageStore:
 
     def gaps(self, path: str, key: str | None) -> list[Diagnostic] | None:
         """The docs-lint findings of the connector behind a kept page."""
-        entry = self.entries.get(path)
-        if key is None or not entry or entry[0] != key or entry[3] is None:
+        entry = self._entry(path, key)
+        if entry is None or entry[3] is None:
             return None
         try:
             return [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in entry[3]]
@@ -112,8 +107,8 @@ class PageStore:
             return None
 
     def put_gaps(self, path: str, key: str | None, found: list[Diagnostic]) -> None:
-        entry = self.entries.get(path)
-        if key is not None and entry and entry[0] == key and entry[3] is None:
+        entry = self._entry(path, key)
+        if entry is not None and entry[3] is None:
             entry[3] = [{**asdict(d), "severity": d.severity.value} for d in found]
             self.changed = True
 

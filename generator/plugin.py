@@ -96,7 +96,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         # stamp, and rendered pages by what they were rendered from.
         self.load_cache: LoadCache = {}
         self.page_cache: dict[str, tuple[Any, str]] = {}
-        self.templates_stamp: tuple[Any, ...] = ()
+        self.templates_digest = ""  # render.templates_digest of the last build
         self.lint_cache = docslint.LintCache()
         self.context_cache: pages.ContextCache = {}
         self.serving = False
@@ -165,14 +165,14 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             proj = project.load(self.options, cache=self.load_cache if serving else None)
             self.redactor = proj.redactor
             specs = pages.plan(proj, self.context_cache if serving else None)
-            stamp = render.templates_stamp(self._templates())
-            if stamp != self.templates_stamp:  # a template was added, removed or edited
+            templates = render.templates_digest(self._templates())
+            if templates != self.templates_digest:  # a template added, removed or edited
                 render.clear_cache()
-                self.templates_stamp = stamp
+                self.templates_digest = templates
             # Guides (and their docs-lint findings) kept from an earlier build or process.
             assert self.cache_dir is not None
             store = pagestore.PageStore(self.cache_dir)
-            salt = pagestore.code_digest() + pagestore.templates_digest(self._templates())
+            salt = pagestore.code_digest() + templates
             keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs}
             written = dict(zip((spec.path for spec in specs), self._render(specs, store, keys),
                                strict=True))
@@ -192,7 +192,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                + docslint.check_links(outlines, others),
                self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken,
-               already=self.logged if self.serving and not config.strict else None)
+               already=self.logged if serving and not config.strict else None)
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
         # a public build) must not be published as plain pages either.
@@ -276,7 +276,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             return None
         ctx = spec.context
         return (ctx["connector"], ctx["decision"], ctx["overlay"],
-                self.options.audience if self.options else None, self.templates_stamp)
+                self.options.audience if self.options else None, self.templates_digest)
 
     def _templates(self) -> str | None:
         assert self.options is not None

@@ -7,6 +7,7 @@ Markdown."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -96,7 +97,7 @@ def _env(override: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Compiled templates are kept: `mkdocs serve` compares templates_stamp() before
+        # Compiled templates are kept: `mkdocs serve` compares templates_digest() before
         # each build and calls clear_cache() when a template changed (checking every
         # template's mtime on every page was 5% of rendering).
         auto_reload=False,
@@ -119,11 +120,14 @@ def template_files(override: str | None) -> list[Path]:
     return files
 
 
-def templates_stamp(override: str | None) -> tuple[tuple[str, int, int], ...]:
-    """Names, mtimes and sizes of every template file: rendered pages and compiled
-    templates are reused while it holds."""
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                 for p in template_files(override))
+def templates_digest(override: str | None) -> str:
+    """Every file of the template folders, the override and the built-in one (names and
+    content): compiled templates, rendered pages and the page store are reused while it
+    holds. Read on every build (a handful of small files)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in template_files(override):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def clear_cache() -> None:
