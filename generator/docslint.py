@@ -67,11 +67,10 @@ def check_links(outlines: dict[str, Outline],
     """Every relative link between generated pages points at a page and an anchor that
     exist. ``outlines``: each generated page's :func:`outline`; ``known_files``: other
     files of the site (the writer's own pages)."""
-    parsed = outlines
-    anchors = {path: found for path, (found, _) in parsed.items()}
+    anchors = {path: found for path, (found, _) in outlines.items()}
     others = set(known_files)
     diags = []
-    for path, (_, links) in parsed.items():
+    for path, (_, links) in outlines.items():
         for target in links:
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
                 continue  # external (its scheme was checked when it was escaped)

@@ -118,12 +118,11 @@ class Locator:
     Positions are found lazily, only when a diagnostic needs one, by walking down the
     pointer: in each container on the way, members are read up to the one wanted (keys
     read, and each value parsed past by the C scanner) and remembered for the next
-    pointer. A messy catalog
-    locates warnings in most files, so this matters: measured 3x cheaper than mapping
-    every value of the file for the four or so pointers docs lint locates per file. The
-    full map (one regex token scan; json_source_map was ~10x slower still) is built only
-    for what the walk cannot do: text that is not strict JSON, whose repeated keys and
-    NaN literals :meth:`violations` lists."""
+    pointer. A messy catalog locates warnings in most files, so this matters: measured 3x
+    cheaper than mapping every value of the file for the four or so pointers docs lint
+    locates per file. The full map (one regex token scan; json_source_map was ~10x slower
+    still) is built only for what the walk cannot do: text that is not strict JSON, whose
+    repeated keys and NaN literals :meth:`violations` lists."""
 
     def __init__(self, text: str):
         self._text = text
@@ -190,40 +189,35 @@ class Locator:
         return self.where(pointer)[2]
 
     def where(self, pointer: str, *, key: bool = False) -> tuple[int, int, bool]:
-        """(line, column, whether ``pointer`` itself exists): :meth:`locate` and
-        :meth:`has` in one walk."""
+        """(line, column, whether ``pointer`` itself exists): where ``pointer`` (its key
+        with ``key``) is, or else its deepest existing parent."""
         if self._values is None:
             walked = self._walk_safely(pointer)
             if walked is not None:
                 key_pos, value_pos, complete = walked
                 pos = key_pos if key and key_pos is not None else value_pos
                 return (*self._line_col(pos), complete)
-        return (*self.locate(pointer, key=key), pointer in self._full_map())
+        values = self._full_map()
+        probe = pointer
+        while True:
+            found = self._keys.get(probe) if key else None
+            if found is None:
+                found = values.get(probe)
+            if found is not None:
+                return (*self._line_col(found), probe == pointer)
+            if not probe:
+                return 0, 0, False
+            probe = probe.rsplit("/", 1)[0]
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Where ``pointer`` (its key with ``key``) is, or its deepest existing parent."""
+        line, column, _ = self.where(pointer, key=key)
+        return line, column
 
     def _full_map(self) -> dict[str, int]:
         if self._values is None:
             self._values = self._build()
         return self._values
-
-    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        """Where ``pointer`` (its key with ``key``) is, or its deepest existing parent."""
-        if self._values is None:
-            walked = self._walk_safely(pointer)
-            if walked is not None:
-                key_pos, value_pos, _ = walked
-                return self._line_col(key_pos if key and key_pos is not None else value_pos)
-        self._full_map()
-        assert self._values is not None
-        probe = pointer
-        while True:
-            pos = self._keys.get(probe) if key else None
-            if pos is None:
-                pos = self._values.get(probe)
-            if pos is not None:
-                return self._line_col(pos)
-            if not probe:
-                return 0, 0
-            probe = probe.rsplit("/", 1)[0]
 
     def _walk_safely(self, pointer: str) -> tuple[int | None, int, bool] | None:
         try:
@@ -317,6 +311,7 @@ _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # 
 
 def _after_blank(text: str, pos: int) -> int:
     return _BLANK.match(text, pos).end()  # type: ignore[union-attr]  # always matches
+
 
 # Strings, brackets and bare literals; ',' and ':' are skipped over (keys are told apart by
 # position), which halves the tokens a scan handles.
