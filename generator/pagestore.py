@@ -122,8 +122,10 @@ class PageStore:
     def _write(self, pages: dict[str, Any]) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".pages-", suffix=".tmp")
+        # json.dumps, not json.dump: only the one-shot encoder is the C one (10x faster).
+        text = json.dumps({"format": FORMAT, "pages": pages}, separators=(",", ":"))
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"format": FORMAT, "pages": pages}, out)
+            out.write(text)
         os.replace(temp, self.file)  # atomic: a concurrent build sees one store or the other
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,50 @@ def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
     downgrade = [line for line in text.splitlines()
                  if "chatterbox" in line and "WARNING" in line]
     assert len(downgrade) == len(set(downgrade)) >= 1, downgrade
+
+
+def test_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs makes a new theme environment for every build of `mkdocs serve`; the plugin
+    hands it the templates compiled by the previous build, and an edited theme template
+    is compiled afresh (its edit shows)."""
+    import jinja2
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_site(tmp_path, extra={"theme": {"name": "material", "custom_dir": "theme"}})
+    (root / "theme").mkdir()
+    main = root / "theme" / "main.html"
+    main.write_text('{% extends "base.html" %}{% block content %}<p>THEME-ONE</p>'
+                    "{{ super() }}{% endblock %}")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: str | None = None,
+                 *args: Any, **kwargs: Any) -> Any:
+        # The site's theme environment (Material's search plugin makes its own).
+        if self.bytecode_cache is not None:
+            compiled.append(str(name))
+        return compile_(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    site = tmp_path / "site"
+    page = site / "connectors" / "parcelly" / "index.html"
+
+    def rebuild() -> list[str]:
+        compiled.clear()
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        if not hasattr(rebuild, "started"):
+            config.plugins.on_startup(command="serve", dirty=False)
+            rebuild.started = True  # type: ignore[attr-defined]
+        build(config)
+        return list(compiled)
+
+    assert "main.html" in rebuild() and "THEME-ONE" in page.read_text()
+    assert rebuild() == []  # nothing edited: nothing compiled again
+    main.write_text(main.read_text().replace("THEME-ONE", "THEME-TWO"))
+    os.utime(main, (time.time() + 5, time.time() + 5))
+    assert rebuild() == ["main.html"]
+    assert "THEME-TWO" in page.read_text()
