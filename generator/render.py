@@ -20,7 +20,7 @@ import jinja2
 from . import escape
 from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .escape import Markdown
-from .pages import PageSpec
+from .pages import PageSpec, ParamRow
 from .policy import LEVEL_LABELS, Evidence
 from .runtime import fork_map
 
@@ -83,6 +83,21 @@ def _json(value: Any) -> Markdown:
     return escape.code(text)
 
 
+def param_rows(rows: Iterable[ParamRow]) -> Markdown:
+    """The body of a parameter table (``_params.md.j2``), a line per parameter: name,
+    type, required, default, allowed values, description, each escaped as a template
+    prints it. Written here rather than as a template loop: a catalog prints tens of
+    thousands of rows, and the loop was a third of rendering a guide."""
+    lines = []
+    for r in rows:
+        default = _json(r.default) if r.default is not None else "&mdash;"
+        allowed = ", ".join(_json(v) for v in r.enum) if r.enum else "&mdash;"
+        lines.append(f"| {escape.code(r.name)} | {escape.cell(r.type)} | "
+                     f"{'yes' if r.required else 'no'} | {default} | {allowed} | "
+                     f"{escape.cell(r.description)} |")
+    return Markdown("\n".join(lines))
+
+
 @cache
 def _env(override: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
@@ -105,7 +120,7 @@ def _env(override: str | None) -> jinja2.Environment:
     env.filters.update(
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
         anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=h, date=datefmt,
-        json=_json, history=history_svg, md=Markdown,
+        json=_json, history=history_svg, md=Markdown, param_rows=param_rows,
     )
     env.globals.update(level_label=LEVEL_LABELS)
     return env
