@@ -4,6 +4,7 @@ collector thresholds and forked workers."""
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import sys
@@ -74,20 +75,42 @@ def _run_share(bounds: tuple[int, int]) -> list[Any]:
     return [func(item) for item in items[bounds[0]:bounds[1]]]
 
 
+def _shares(count: int, processes: int,
+            weights: Sequence[float] | None) -> list[tuple[int, int]]:
+    """Contiguous ``(start, end)`` shares of ``count`` items for ``processes``: equal in
+    number, or with ``weights`` about equal in total weight (one large file among small
+    ones, say); never empty."""
+    if weights is None or not sum(weights):
+        step = -(-count // processes)
+        return [(i, min(i + step, count)) for i in range(0, count, step)]
+    target = sum(weights) / processes
+    cuts, share = [0], 0.0
+    for index, weight in enumerate(weights):
+        # A new share starts where this item would push the current one past its part.
+        if share and share + weight > target and len(cuts) < processes:
+            cuts.append(index)
+            share = 0.0
+        share += weight
+    cuts.append(count)
+    return list(itertools.pairwise(cuts))
+
+
 def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
-             processes: int | None = None) -> list[R]:
+             processes: int | None = None, weights: Sequence[float] | None = None) -> list[R]:
     """``[func(item) for item in items]``, split in contiguous shares between this
     process and forked children when there are at least ``min_items`` and more than one
     CPU. The children inherit ``func`` and ``items`` (nothing is pickled on the way in);
     each result is pickled on the way back, so ``func`` should return plain data and
     report expected failures as values. An exception in a child is re-raised here, and a
-    child that dies (killed for memory, say) raises ``BrokenProcessPool``."""
+    child that dies (killed for memory, say) raises ``BrokenProcessPool``. ``weights``
+    (one per item, e.g. file sizes) balance the shares by work instead of by count."""
     global _JOB
     count = min(processes or workers(), len(items))
     if count < 2 or len(items) < min_items:
         return [func(item) for item in items]
-    step = -(-len(items) // count)
-    shares = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
+    shares = _shares(len(items), count, weights)
+    if len(shares) < 2:
+        return [func(item) for item in items]
     _JOB = (func, items)
     try:
         # With fork, the executor starts every worker before its own manager thread.

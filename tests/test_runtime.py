@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import runtime
 
@@ -71,3 +74,26 @@ def test_worker_count_honours_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert 1 <= runtime.workers() <= runtime.MAX_WORKERS
     monkeypatch.setattr(runtime.threading, "active_count", lambda: 2)  # a server thread
     assert runtime.workers() == 1
+
+
+@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=60),
+       st.integers(min_value=1, max_value=8))
+def test_weighted_shares_cover_every_item_once(weights: list[int], processes: int) -> None:
+    shares = runtime._shares(len(weights), processes, weights)
+    assert 1 <= len(shares) <= processes
+    assert shares[0][0] == 0 and shares[-1][1] == len(weights)
+    assert all(a < b for a, b in shares)
+    assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(shares))
+
+
+def test_weighted_shares_put_a_heavy_item_alone() -> None:
+    # A site's search index beside a thousand pages: balanced by size, not by count.
+    assert runtime._shares(10, 2, [1] * 9 + [100]) == [(0, 9), (9, 10)]
+    assert runtime._shares(10, 2, [100] + [1] * 9) == [(0, 1), (1, 10)]
+    assert runtime._shares(10, 2, None) == [(0, 5), (5, 10)]
+
+
+def test_weighted_fork_map_keeps_order() -> None:
+    items = list(range(40))
+    assert runtime.fork_map(square, items, min_items=2, processes=2,
+                            weights=[1] * 39 + [500]) == [i * i for i in items]
