@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.model import SmokeResult, SmokeRun
 from generator.redact import REDACTED, Redactor, scan_site
@@ -323,3 +325,32 @@ def test_scan_site_in_workers_finds_the_same_in_the_same_order(
     assert [d.format() for d in parallel] == [d.format() for d in serial]
     assert [(d.path, d.line) for d in parallel] == [
         (f"p{i:03}/index.html", 4) for i in range(0, 150, 7)]
+
+
+# Pieces that make or break token shapes and configured secrets: cut anywhere, with
+# entities and line ends between them.
+_PIECES = ["Bearer ", "bearer\t", "BEARER ", "abcdef1234567890", "xoxb-", "1234567890-abcdefgh",
+           "sk_live_", "rk_test_", "sk&#95;live&#95;", "51ABCDEFGH", "AKIA", "ASIA",
+           "Z7PLANTED1234567", "eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiJ4In0", "ghp_", "ghs_",
+           "github_pat_", "A" * 20, "https://u", "://admin:", "pw99@db", "password=", "Pwd=",
+           "PASSWORD=", "passwd=", "PLANTEDparam77", '"password"', '"Passwd"', ":", ' "',
+           "hunter22", '"', "\n", " ", "-", "&amp;", "&#58;", "[REDACTED]", "Basic ",
+           "dXNlcjpwYXNzd29yZA==", "S3cr3t/P@ss+word&more", "x", "_", "é"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_shapes_narrowed_by_needles_find_what_all_shapes_find(pieces: list[str]) -> None:
+    """Only the shapes whose needles occur are tried: that must find and redact exactly
+    what trying every shape does."""
+    import generator.redact as redact
+
+    text = "".join(pieces)
+    redactor, _ = Redactor.from_config(CONFIG)
+    narrowed = (redactor.hits(text), redactor.redact(text))
+    original = redact._shapes_in
+    redact._shapes_in = lambda _text: redact._SHAPE_PATTERN  # type: ignore[assignment]
+    try:
+        assert narrowed == (redactor.hits(text), redactor.redact(text))
+    finally:
+        redact._shapes_in = original
