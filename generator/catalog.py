@@ -18,7 +18,8 @@ from typing import Any
 
 from . import lint, normalize
 from .diagnostics import Diagnostic, error, warning
-from .jsonfile import MAX_JSON_BYTES, Locator, parse_json
+from .jsonfile import MAX_JSON_BYTES, parse_json
+from .locate import Locator
 from .model import Catalog, Connector, Source
 from .runtime import fork_map
 

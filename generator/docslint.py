@@ -11,7 +11,7 @@ from functools import partial
 
 from . import pages, render
 from .diagnostics import Diagnostic, warning
-from .jsonfile import FileLocator
+from .locate import FileLocator
 from .model import Connector
 from .overlay import Overlay
 from .project import Project

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from .diagnostics import Diagnostic, warning
-from .jsonfile import Locator
+from .locate import Locator
 from .model import (
     Auth,
     Connector,

@@ -13,7 +13,7 @@ from . import catalog as catalog_mod
 from . import overlay as overlay_mod
 from . import policy, smoke, troubleshoot
 from .diagnostics import Diagnostic
-from .jsonfile import FileLocator
+from .locate import FileLocator
 from .model import Catalog, SmokeRun
 from .options import Options
 from .redact import Redactor

@@ -45,7 +45,8 @@ from . import catalog as catalog_mod
 from . import smoke
 from .diagnostics import ConnectorDocsError, Diagnostic, Severity, error, warning
 from .escape import clean
-from .jsonfile import Locator, parse_json
+from .jsonfile import parse_json
+from .locate import Locator
 from .model import Catalog, Connector, SmokeRun, Source
 
 TOKEN_ENV = "CONNECTOR_DOCS_TOKEN"

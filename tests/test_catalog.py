@@ -206,7 +206,7 @@ def test_nesting_limit_counts_containers() -> None:
 def test_locator_walk_agrees_with_the_full_map() -> None:
     """Locator walks down a pointer lazily; every pointer of the example files (keys and
     values, plus ones that do not exist) must land where the full token map puts it."""
-    from generator.jsonfile import Locator
+    from generator.locate import Locator
 
     paths = sorted(EXAMPLE_CATALOG.glob("*.json"))
     if REAL_CATALOG.is_dir():

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from ..diagnostics import Diagnostic, Severity, did_you_mean, error
-from ..jsonfile import Locator, Violation, load_strict, pointer_join
+from ..jsonfile import load_strict
+from ..locate import Locator, Violation, pointer_join
 from ..model import SUITES, SmokeResult, SmokeStatus
 from .common import STATUSES, Parsed
 from .naming import parse_timestamp
@@ -29,7 +30,7 @@ def escape_pointer(key: str) -> str:
 
 class JsonSource:
     """Strict JSON text (duplicate keys and NaN/Infinity are errors, every one reported)
-    with lazy locations: ``jsonfile.load_strict`` and ``jsonfile.Locator`` with smoke's
+    with lazy locations: ``jsonfile.load_strict`` and ``locate.Locator`` with smoke's
     wording. Also reads the smoke runner's config (``generator.redact``)."""
 
     def __init__(self, text: str) -> None:
