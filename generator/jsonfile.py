@@ -19,7 +19,6 @@ MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-
 def load_strict(text: str) -> tuple[Any, list[Violation]]:
     """``json.loads`` for callers that report every violation, not only the first:
     (value, []) or (None, each Violation in document order). Syntax errors raise

@@ -108,9 +108,13 @@ class Row(dict[str, Any]):
     """A row of a template's context: a dict whose keys also read as attributes. Jinja
     reads ``row.scope`` with getattr first and looks the key up only after catching an
     AttributeError; on a plain dict every such read raised one (measured: a tenth of
-    rendering a guide). Rows are not changed after they are made."""
+    rendering a guide). Keys set later are not attributes: a lazy key needs a property
+    (``_OperationContext.params``). Keys must not be names of dict methods."""
 
     def __init__(self, **values: Any) -> None:
+        clash = [key for key in values if hasattr(dict, key)]
+        if clash:
+            raise ValueError(f"row keys that would hide dict methods: {clash}")
         super().__init__(values)
         self.__dict__.update(values)
 

@@ -120,13 +120,17 @@ class PageStore:
             self._write(pages)
 
     def _write(self, pages: dict[str, Any]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".pages-", suffix=".tmp")
         # json.dumps, not json.dump: only the one-shot encoder is the C one (10x faster).
         text = json.dumps({"format": FORMAT, "pages": pages}, separators=(",", ":"))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, self.file)  # atomic: a concurrent build sees one store or the other
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".pages-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temp, self.file)  # atomic: a concurrent build sees one store or the other
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
 
 
 def _well_formed(entry: Any) -> bool:

@@ -95,8 +95,26 @@ class ThemeBytecode(jinja2.BytecodeCache):
 
     @staticmethod
     def _key(bucket: jinja2.bccache.Bucket) -> tuple[Any, ...]:
+        """The template, and what of its environment its compiled code depends on: the
+        syntax, the extensions, and which filters and tests exist and how each is called
+        (another plugin may add some when mkdocs.yml changes)."""
         env = bucket.environment
-        return (bucket.key, tuple(sorted(env.extensions)), repr(env.autoescape))
+
+        def name(value: Any) -> str:
+            return getattr(value, "__qualname__", type(value).__qualname__)
+
+        def calls(table: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+            return tuple(sorted((key, name(f), str(getattr(f, "jinja_pass_arg", "")))
+                                for key, f in table.items()))
+
+        syntax = (env.block_start_string, env.block_end_string, env.variable_start_string,
+                  env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                  env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                  env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                  env.optimized)
+        return (bucket.key, syntax, tuple(sorted(env.extensions)), calls(env.filters),
+                calls(env.tests), name(env.finalize) if env.finalize else "",
+                name(env.autoescape) if callable(env.autoescape) else env.autoescape)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.codes.get(self._key(bucket))

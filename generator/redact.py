@@ -16,6 +16,7 @@ import dataclasses
 import gzip
 import html
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -365,13 +366,27 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
     files are scanned in forked workers (``runtime.fork_map``)."""
     if not site_dir.is_dir():
         return [error(str(site_dir), "built site folder not found")]
-    paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    files = [(path, path.stat()) for path in sorted(site_dir.rglob("*")) if path.is_file()]
     _ = redactor.literals  # compiled once, before any fork
     scan = partial(_scan_file, redactor, site_dir, since, derived, _Seen())
-    # Shares by size: the search index alone is a fifth of a large site's bytes.
-    sizes = [path.stat().st_size for path in paths]
-    found = fork_map(scan, paths, min_items=PARALLEL_MIN_FILES, weights=sizes)
+    # Shares by the text each file gives the scan: the search index alone is a fifth of a
+    # large site's bytes; images and fonts only have their names checked.
+    weights = [_FILE_COST + (_scanned_size(path, st.st_size) if since is None
+                             or st.st_mtime >= since else 0) for path, st in files]
+    found = fork_map(scan, files, min_items=PARALLEL_MIN_FILES, weights=weights)
     return [d for diags in found for d in diags]
+
+
+_FILE_COST = 4096  # bytes of text that cost as much as opening one file
+
+
+def _scanned_size(path: Path, size: int) -> int:
+    """About how much text the scan reads from a file (gzip expands about fourfold)."""
+    lower = path.name.lower()
+    compressed = lower.endswith(".gz")
+    if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
+        return 0
+    return size * 4 if compressed else size
 
 
 # Below this many files, forking workers for the scan costs more than it saves.
@@ -390,8 +405,10 @@ class _Seen:
 
 
 def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
-               derived: tuple[str, ...], seen: _Seen, path: Path) -> list[Diagnostic]:
-    """One file of :func:`scan_site`."""
+               derived: tuple[str, ...], seen: _Seen,
+               file: tuple[Path, os.stat_result]) -> list[Diagnostic]:
+    """One file of :func:`scan_site` (its path and stat)."""
+    path, st = file
     diags: list[Diagnostic] = []
     # A file name is part of a URL whatever the file holds; the diagnostics show the
     # name redacted, so the report does not print the secret it reports.
@@ -399,7 +416,7 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
     rel = redactor.redact(real)
     for _, description in redactor.hits(real):
         diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
-    if real in derived or (since is not None and path.stat().st_mtime < since):
+    if real in derived or (since is not None and st.st_mtime < since):
         return diags  # unchanged since an earlier, scanned build
     lower = path.name.lower()
     compressed = lower.endswith(".gz")

@@ -86,8 +86,9 @@ def _shares(count: int, processes: int,
     target = sum(weights) / processes
     cuts, share = [0], 0.0
     for index, weight in enumerate(weights):
-        # A new share starts where this item would push the current one past its part.
-        if share and share + weight > target and len(cuts) < processes:
+        # A new share starts before an item that would end mostly past the share's part
+        # (the nearest boundary: cutting before any overshoot starves the last share).
+        if share and share + weight / 2 > target and len(cuts) < processes:
             cuts.append(index)
             share = 0.0
         share += weight
@@ -105,6 +106,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
     child that dies (killed for memory, say) raises ``BrokenProcessPool``. ``weights``
     (one per item, e.g. file sizes) balance the shares by work instead of by count."""
     global _JOB
+    if weights is not None and len(weights) != len(items):
+        raise ValueError(f"{len(weights)} weights for {len(items)} items")
     count = min(processes or workers(), len(items))
     if count < 2 or len(items) < min_items:
         return [func(item) for item in items]

@@ -171,3 +171,5 @@ def test_operation_context_reads_like_a_dict(monkeypatch: pytest.MonkeyPatch) ->
     assert lazy.limits == lazy["limits"]
     row = third.context["scopes"][0]
     assert row.scope is row["scope"] and row.used_by == row["used_by"]
+    with pytest.raises(ValueError, match="hide dict methods"):
+        pages.Row(items=[1])

@@ -354,3 +354,29 @@ def test_shapes_narrowed_by_needles_find_what_all_shapes_find(pieces: list[str])
         assert narrowed == (redactor.hits(text), redactor.redact(text))
     finally:
         redact._shapes_in = original
+
+
+_SHAPE_SAMPLES = {
+    "Bearer token": ["Bearer abcdef1234", "bearer abcdef1234", "BEARER abcdef1234"],
+    "HTTP Basic credentials": ["Basic dXNlcjpwYXNz1", "basic dXNlcjpwYXNz1",
+                               "BASIC dXNlcjpwYXNz1"],
+    "Slack token": [f"xox{c}-1234567890" for c in "abposr"],
+    "Stripe secret key": ["sk_live_12345678", "sk_test_12345678", "rk_live_12345678",
+                          "rk_test_12345678"],
+    "AWS access key id": ["AKIA1234567890ABCDEF", "ASIA1234567890ABCDEF"],
+    "JSON Web Token": ["eyJhbGciOi.eyJzdWIiOi.c2ln"],
+    "GitHub token": [f"gh{c}_{'a1' * 10}" for c in "pousr"] + ["github_pat_" + "a1" * 10],
+    "password in a URL": ["https://admin:hunter22@db.example.com"],
+    "password parameter": ["password=abc123", "Password=abc", "PASSWORD=abc", "passwd=abc",
+                           "pwd=abc", "Pwd=abc"],
+    "password in JSON": ['"password": "abc"', '"Password":"abc"', '"passwd": "abc"',
+                         '"Passwd":"abcd"'],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_SHAPE_SAMPLES))
+def test_every_spelling_of_every_token_shape_is_found(kind: str) -> None:
+    """Each shape is tried only when one of its needles occurs: every spelling the shape
+    accepts must contain one (a needle left out would hide that spelling)."""
+    for sample in _SHAPE_SAMPLES[kind]:
+        assert kind in [label for _, label in Redactor().hits(f"see {sample} here")], sample

@@ -84,6 +84,9 @@ def test_weighted_shares_cover_every_item_once(weights: list[int], processes: in
     assert shares[0][0] == 0 and shares[-1][1] == len(weights)
     assert all(a < b for a, b in shares)
     assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(shares))
+    if sum(weights):  # balanced: no share far past its part (cuts at nearest boundaries)
+        part, heaviest = sum(weights) / processes, max(weights)
+        assert all(sum(weights[a:b]) <= part + processes * heaviest / 2 for a, b in shares)
 
 
 def test_weighted_shares_put_a_heavy_item_alone() -> None:
@@ -91,6 +94,12 @@ def test_weighted_shares_put_a_heavy_item_alone() -> None:
     assert runtime._shares(10, 2, [1] * 9 + [100]) == [(0, 9), (9, 10)]
     assert runtime._shares(10, 2, [100] + [1] * 9) == [(0, 1), (1, 10)]
     assert runtime._shares(10, 2, None) == [(0, 5), (5, 10)]
+
+
+def test_weighted_shares_of_equal_items_stay_even() -> None:
+    assert runtime._shares(7, 4, [6] * 7) == [(0, 2), (2, 4), (4, 6), (6, 7)]
+    with pytest.raises(ValueError, match="3 weights for 2 items"):
+        runtime.fork_map(square, [1, 2], min_items=1, processes=2, weights=[1, 2, 3])
 
 
 def test_weighted_fork_map_keeps_order() -> None:

@@ -1,6 +1,7 @@
 """The smoke runner's JSON: an envelope ``{"suite", "ranAt", "connectorVersions",
-"results": [...]}`` or a bare array of results. Strict JSON and locations come from
-``generator.jsonfile``; each result problem is reported at its JSON pointer."""
+"results": [...]}`` or a bare array of results. Strict JSON comes from
+``generator.jsonfile``, locations from ``generator.locate``; each result problem is
+reported at its JSON pointer."""
 
 from __future__ import annotations
 
