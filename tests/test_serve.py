@@ -161,3 +161,28 @@ def test_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(
     os.utime(main, (time.time() + 5, time.time() + 5))
     assert rebuild() == ["main.html"]
     assert "THEME-TWO" in page.read_text()
+
+
+def test_theme_bytecode_is_not_shared_between_different_environments() -> None:
+    """Compiled code depends on the environment (which filters exist and how they are
+    called, the syntax): an environment that differs gets its own entry."""
+    import jinja2
+
+    from generator.plugin import ThemeBytecode
+
+    cache = ThemeBytecode()
+    loader = jinja2.DictLoader({"page.html": "{{ 'x'|shout }}"})
+
+    def env(**options: Any) -> jinja2.Environment:
+        made = jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
+        made.filters["shout"] = str.upper
+        return made
+
+    assert env().get_template("page.html").render() == "X"
+    assert len(cache.codes) == 1
+    env().get_template("page.html")
+    assert len(cache.codes) == 1  # the same environment again: reused
+    other = env(trim_blocks=True)
+    other.filters["extra"] = str.lower
+    other.get_template("page.html")
+    assert len(cache.codes) == 2
