@@ -57,12 +57,14 @@ def check_id(conn_id: str) -> str | None:
     return None
 
 
-def _inside(root: Path, path: Path, linked: bool = True) -> bool:
+def _inside(root: Path, path: Path, linked: bool | None = None) -> bool:
     """Whether ``path`` (a child of the resolved folder ``root``) stays inside it. On POSIX
-    only a symbolic link can lead out, so ``linked=False`` (known from the directory
-    listing) needs no resolving (measured: a fifth of a serve rebuild's load). Windows
-    has junctions too, which ``is_symlink`` does not report: there every path is
-    resolved."""
+    only a symbolic link can lead out, so a path that is not one (``linked``, when the
+    directory listing already tells; else one lstat) needs no resolving (measured: a
+    fifth of a serve rebuild's load). Windows has junctions too, which ``is_symlink``
+    does not report: there every path is resolved."""
+    if linked is None:
+        linked = path.is_symlink()
     if not linked and os.name == "posix":
         return True
     try:
@@ -106,14 +108,14 @@ def discover(path: Path) -> tuple[list[Entry], list[Diagnostic]]:
             definition = child / "definition.json"
             if not definition.is_file():
                 continue  # a folder without a definition (assets, schemas) is not a connector
-            if not _inside(root, definition, definition.is_symlink()):
+            if not _inside(root, definition):
                 diags.append(error(display(definition), "points outside the catalog folder; "
                                    "not read", code="path-escape"))
                 continue
             manifest = child / "manifest.json"
             entries.append(Entry(child.name, definition,
                                  manifest if manifest.is_file()
-                                 and _inside(root, manifest, manifest.is_symlink())
+                                 and _inside(root, manifest)
                                  else None, "platform"))
         elif child.suffix == ".json" and item.is_file():
             entries.append(Entry(child.stem, child, None, "file"))

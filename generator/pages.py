@@ -146,7 +146,7 @@ class _OperationContext(Row):
     def __missing__(self, key: str) -> Any:
         if key != "params":
             raise KeyError(key)
-        return self._filled()["params"]
+        return self.params
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self._filled(), key, default)

@@ -87,8 +87,8 @@ class ThemeBytecode(jinja2.BytecodeCache):
     """The theme's compiled templates, kept across the rebuilds of one `mkdocs serve`:
     MkDocs makes a new theme environment for every build and would compile every template
     again (measured: a tenth of a rebuild). Jinja checks each template's source against the
-    checksum stored with its code, so an edited template is compiled afresh; the
-    environment's extensions are part of the key (a locale change adds i18n)."""
+    checksum stored with its code, so an edited template is compiled afresh; what of the
+    environment the code depends on is part of the key (:meth:`_key`)."""
 
     def __init__(self) -> None:
         self.codes: dict[tuple[Any, ...], bytes] = {}

@@ -371,8 +371,8 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
     scan = partial(_scan_file, redactor, site_dir, since, derived, _Seen())
     # Shares by the text each file gives the scan: the search index alone is a fifth of a
     # large site's bytes; images and fonts only have their names checked.
-    weights = [_FILE_COST + (_scanned_size(path, st.st_size) if since is None
-                             or st.st_mtime >= since else 0) for path, st in files]
+    # (Only a one-off build forks: `mkdocs serve`, which passes ``since``, runs threads.)
+    weights = [_FILE_COST + _scanned_size(path, st.st_size) for path, st in files]
     found = fork_map(scan, files, min_items=PARALLEL_MIN_FILES, weights=weights)
     return [d for diags in found for d in diags]
 
@@ -380,13 +380,20 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
 _FILE_COST = 4096  # bytes of text that cost as much as opening one file
 
 
-def _scanned_size(path: Path, size: int) -> int:
-    """About how much text the scan reads from a file (gzip expands about fourfold)."""
+def _scanned_as(path: Path) -> str | None:
+    """How the scan reads a file: "text", "gzip" (by its decompressed content), or None
+    (not at all: only its name is checked)."""
     lower = path.name.lower()
     compressed = lower.endswith(".gz")
     if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
-        return 0
-    return size * 4 if compressed else size
+        return None
+    return "gzip" if compressed else "text"
+
+
+def _scanned_size(path: Path, size: int) -> int:
+    """About how much text the scan reads from a file (gzip expands about fourfold)."""
+    kind = _scanned_as(path)
+    return 0 if kind is None else size * 4 if kind == "gzip" else size
 
 
 # Below this many files, forking workers for the scan costs more than it saves.
@@ -418,11 +425,10 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
         diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
     if real in derived or (since is not None and st.st_mtime < since):
         return diags  # unchanged since an earlier, scanned build
-    lower = path.name.lower()
-    compressed = lower.endswith(".gz")
-    if not (lower[:-3] if compressed else lower).endswith(SCANNED_SUFFIXES):
+    kind = _scanned_as(path)
+    if kind is None:
         return diags
-    data, problem = _read_scanned(path, compressed)
+    data, problem = _read_scanned(path, kind == "gzip")
     if problem:
         diags.append(error(rel, problem, code="secret-scan"))
         return diags
