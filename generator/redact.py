@@ -86,12 +86,27 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
 assert len(_NEEDLES) == len(_SHAPES)
 
 
-def _shapes_in(text: str) -> re.Pattern[str] | None:
-    """The token-shape regex for ``text``: only the shapes that can match it."""
+ALL_SHAPES = (1 << len(_SHAPES)) - 1  # a bit per shape
+
+
+def _needle_mask(text: str, within: int = ALL_SHAPES) -> int:
+    """The shapes (bits, among ``within``) one of whose needles occurs in ``text``."""
     mask = 0
-    for bit, needles in enumerate(_NEEDLES):
+    for bit, needles in _needle_groups(within):
         if any(needle in text for needle in needles):
             mask |= 1 << bit
+    return mask
+
+
+@cache
+def _needle_groups(within: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    return tuple((bit, needles) for bit, needles in enumerate(_NEEDLES) if within >> bit & 1)
+
+
+def _shapes_in(text: str, within: int = ALL_SHAPES) -> re.Pattern[str] | None:
+    """The token-shape regex for ``text``: only the shapes (among ``within``) that can
+    match it."""
+    mask = _needle_mask(text, within)
     return _shape_subset(mask) if mask else None
 
 
@@ -250,16 +265,18 @@ class Redactor:
         """What kinds of secret appear in ``text`` (descriptions, never the values)."""
         return list(dict.fromkeys(label for _, label in self.hits(text)))
 
-    def hits(self, text: str) -> list[tuple[int, str]]:
+    def hits(self, text: str, within: int = ALL_SHAPES) -> list[tuple[int, str]]:
         """(offset, description) of every secret in ``text``, in order; a token shape
-        overlapping a configured secret is not reported a second time."""
+        overlapping a configured secret is not reported a second time. ``within``: only
+        these token shapes are tried (bits of ``ALL_SHAPES``; the others are known not to
+        occur)."""
         found: list[tuple[int, str]] = []
         spans: list[tuple[int, int]] = []
         if self.literals is not None:
             for match in self.literals.finditer(text):
                 found.append((match.start(), self._labels[match.group()]))
                 spans.append(match.span())
-        shapes = _shapes_in(text)
+        shapes = _shapes_in(text, within)
         for match in shapes.finditer(text) if shapes is not None else ():
             start, end = match.span()
             if match.group(match.lastgroup or 0) == REDACTED:
@@ -434,10 +451,7 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
         return diags
     lines = data.decode("utf-8", errors="replace").split("\n")
     distinct = set(lines)
-    for line in distinct - seen.lines:
-        found = _line_hits(redactor, line)
-        if found:
-            seen.hot[line] = found
+    seen.hot.update(_hits_by_line(redactor, list(distinct - seen.lines)))
     seen.lines |= distinct
     if seen.hot.keys().isdisjoint(distinct):
         return diags
@@ -457,7 +471,44 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
     return diags
 
 
-def _line_hits(redactor: Redactor, line: str) -> list[tuple[int, str]]:
+_CHUNK_LINES = 256
+
+
+def _hits_by_line(redactor: Redactor, lines: list[str]
+                  ) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """(line, :func:`_line_hits`) of each line that holds a secret. What could match is
+    first looked for in a chunk of lines at once, joined: the configured secrets, and the
+    token shapes' needles, in the text and in it decoded from character references (no
+    reference spans a line end, so the chunk decoded is its lines decoded). Most chunks
+    hold neither; in the others each line is tried only for the shapes whose needles the
+    chunk holds (without configured secrets, only the lines that hold one)."""
+    literals = redactor.literals
+    for start in range(0, len(lines), _CHUNK_LINES):
+        chunk = lines[start:start + _CHUNK_LINES]
+        text = "\n".join(chunk)
+        decoded = html.unescape(text) if "&" in text else text
+        mask = _needle_mask(text) | _needle_mask(decoded)
+        if not mask and (literals is None
+                         or not (literals.search(text) or literals.search(decoded))):
+            continue
+        groups = _needle_groups(mask) if literals is None else ()
+        for line in chunk:
+            if groups and not _holds_needle(line, groups):
+                continue
+            found = _line_hits(redactor, line, mask)
+            if found:
+                yield line, found
+
+
+def _holds_needle(line: str, groups: tuple[tuple[int, tuple[str, ...]], ...]) -> bool:
+    """Whether ``line``, as is or decoded from character references, holds a needle."""
+    decoded = html.unescape(line) if "&" in line else line
+    return any(needle in line or needle in decoded
+               for _, needles in groups for needle in needles)
+
+
+def _line_hits(redactor: Redactor, line: str,
+               within: int = ALL_SHAPES) -> list[tuple[int, str]]:
     """Secrets on one line, also those written as character references: the Markdown
     escaping writes ``_`` as ``&#95;``, so ``sk_live_...`` in a page's source reads
     ``sk&#95;live&#95;...`` while the browser shows it decoded. A match in the decoded
@@ -465,11 +516,11 @@ def _line_hits(redactor: Redactor, line: str) -> list[tuple[int, str]]:
     reports those); its column is the column in the decoded line."""
     if not line.strip():
         return []
-    found = redactor.hits(line)
+    found = redactor.hits(line, within)
     decoded = html.unescape(line) if "&" in line else line
     if decoded == line:
         return found
-    for offset, description in redactor.hits(decoded):
+    for offset, description in redactor.hits(decoded, within):
         match = (redactor.literals.match(decoded, offset) if redactor.literals else None) \
             or _SHAPE_PATTERN.match(decoded, offset)
         text = match.group() if match else decoded[offset:]

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.model import SmokeResult, SmokeRun
@@ -335,7 +335,8 @@ _PIECES = ["Bearer ", "bearer\t", "BEARER ", "abcdef1234567890", "xoxb-", "12345
            "github_pat_", "A" * 20, "https://u", "://admin:", "pw99@db", "password=", "Pwd=",
            "PASSWORD=", "passwd=", "PLANTEDparam77", '"password"', '"Passwd"', ":", ' "',
            "hunter22", '"', "\n", " ", "-", "&amp;", "&#58;", "[REDACTED]", "Basic ",
-           "dXNlcjpwYXNzd29yZA==", "S3cr3t/P@ss+word&more", "x", "_", "é"]
+           "dXNlcjpwYXNzd29yZA==", "S3cr3t/P@ss+word&more", "x", "_", "é",
+           "S3cr3t&#47;P@ss+word&amp;more&#34;&lt;&#233;&gt;"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -349,11 +350,35 @@ def test_shapes_narrowed_by_needles_find_what_all_shapes_find(pieces: list[str])
     redactor, _ = Redactor.from_config(CONFIG)
     narrowed = (redactor.hits(text), redactor.redact(text))
     original = redact._shapes_in
-    redact._shapes_in = lambda _text: redact._SHAPE_PATTERN  # type: ignore[assignment]
+    redact._shapes_in = lambda *_: redact._SHAPE_PATTERN  # type: ignore[assignment]
     try:
         assert narrowed == (redactor.hits(text), redactor.redact(text))
     finally:
         redact._shapes_in = original
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), max_size=12),
+       st.booleans())
+@example([_PIECES[-1]], True)  # a configured secret only as references
+@example(["sk&#95;live&#95;51ABCDEFGH"], False)  # a shape only as references
+def test_lines_prefiltered_by_chunk_find_what_each_line_finds(lines: list[str],
+                                                             configured: bool) -> None:
+    """The site scan first looks for needles and configured secrets in chunks of lines
+    (raw and decoded from character references) and tries only the lines that can hold
+    one: it must find exactly what trying every line does."""
+    import generator.redact as redact
+
+    redactor = Redactor.from_config(CONFIG)[0] if configured else Redactor()
+    lines = [part for line in lines for part in line.split("\n")]
+    every = {line: redact._line_hits(redactor, line) for line in lines}
+    original = redact._CHUNK_LINES
+    redact._CHUNK_LINES = 3
+    try:
+        found = dict(redact._hits_by_line(redactor, lines))
+    finally:
+        redact._CHUNK_LINES = original
+    assert found == {line: hits for line, hits in every.items() if hits}
 
 
 _SHAPE_SAMPLES = {
