@@ -216,12 +216,18 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
                               hint="split the connector", **_where(locator, "/" + key))]
     if schema_valid(raw, closed=True):
         return []
+    # Only unknown keys (valid against the open schema): jsonschema is not even imported.
+    diags = [] if schema_valid(raw) else _schema_errors(raw, path, locator)
+    return diags + _unknown_keys(raw, schema(), "", path, locator)
+
+
+def _schema_errors(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
+    """Every violation of the (open) schema, located, most relevant first."""
     from jsonschema.exceptions import relevance
 
     diags = []
     seen: set[tuple[str, str]] = set()
-    errors = [] if schema_valid(raw) else _validator().iter_errors(raw)
-    for err in sorted(errors, key=relevance):
+    for err in sorted(_validator().iter_errors(raw), key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
         message, hint = _message(err)
@@ -230,7 +236,6 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
         seen.add((pointer, message))
         diags.append(error(path, message, hint=hint, code="schema",
                            **_where(locator, pointer)))
-    diags += _unknown_keys(raw, schema(), "", path, locator)
     return diags
 
 

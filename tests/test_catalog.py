@@ -227,3 +227,20 @@ def test_locator_walk_agrees_with_the_full_map() -> None:
             checked += 1
         assert walker._values is None  # all answered without the full map
     assert checked > 500
+
+
+def test_unknown_keys_alone_do_not_load_jsonschema(tmp_path: Path) -> None:
+    """A definition valid but for an unknown key is reported by the unknown-key walk;
+    jsonschema (a fifth of a second to import) is loaded only for real violations."""
+    import subprocess
+    import sys
+
+    source = EXAMPLE_CATALOG / "acme-crm.json"
+    (tmp_path / source.name).write_text(
+        json.dumps({**json.loads(source.read_text()), "actions_append": []}))
+    probe = ("import sys; from pathlib import Path; from generator.catalog import load_catalog; "
+             f"_, diags = load_catalog(Path({str(tmp_path)!r})); "
+             "print([d.message for d in diags], 'jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.strip() == "[\"unknown key 'actions_append'\"] False", out
