@@ -1,105 +1,66 @@
 """Remote inputs: a connector registry (``catalog: https://...``) and smoke results
-(``smoke: https://...``) fetched over HTTPS with httpx.
+(``smoke: https://...``), fetched over HTTPS and read into the same values as local files.
 
-Everything that touches the network is in :class:`_Session`; the rest are plain
-functions over bytes that hand the parsed documents to the same code as local files
-(:func:`generator.catalog.load_document`, :func:`generator.smoke.parse_run`).
+The network is :mod:`generator.fetch` (one :class:`~generator.fetch.Session` per load,
+under its transport rules). The functions here work on the fetched bytes and hand the
+parsed documents to the same code as local files (:func:`generator.catalog.load_document`,
+:func:`generator.smoke.parse_run`).
 
-Transport rules, all enforced here:
+Fetch problems arrive as :class:`ConnectorDocsError`; the two loaders turn them into
+diagnostics, like the local loaders do for a missing path.
 
-* https only; plain http only for loopback hosts (``localhost``, ``127.0.0.0/8``,
-  ``[::1]``);
-* timeouts: connect 10 s, read 30 s, and a total deadline per fetch;
-* bounded retries with exponential back-off on 429, 5xx and connection errors,
-  honouring ``Retry-After`` (seconds or an HTTP date, capped at 60 s);
-* the body is streamed and reading stops at a size cap, so an endless response is
-  bounded;
-* redirects are followed by hand: at most 5, only to the same host, never https->http;
-* an optional bearer token from ``CONNECTOR_DOCS_TOKEN`` is sent as
-  ``Authorization: Bearer ...`` and never appears in a message; URLs shown in messages
-  lose their userinfo, query string and fragment.
-
-Fetch problems raise :class:`ConnectorDocsError` from :func:`fetch`; the two loaders turn
-them into diagnostics, like the local loaders do for a missing path.
+:func:`fetch`, :func:`retry_after`, :func:`display_url`, ``TOKEN_ENV``,
+``DEFAULT_MAX_BYTES`` and ``MAX_REDIRECTS`` are re-exported for callers that import them
+from here (see ``__all__``). Patch the fetch settings (``DEADLINE_SECONDS``,
+``BACKOFF_SECONDS``, ``_clock``, ``_sleep``, ``_now``) on :mod:`generator.fetch`: the
+session reads them there, so a patch here would change nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import ipaddress
-import math
-import os
-import re
-import socket
-import ssl
-import time
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from . import catalog as catalog_mod
 from . import smoke
 from .diagnostics import ConnectorDocsError, Diagnostic, Severity, error, warning
-from .escape import clean
+from .fetch import (
+    DEFAULT_MAX_BYTES,
+    MAX_REDIRECTS,
+    TOKEN_ENV,
+    Body,
+    Session,
+    fetch,
+    retry_after,
+)
+from .fetchtext import display_url, looks_like_html
 from .jsonfile import parse_json
 from .locate import Locator
 from .model import Catalog, Connector, SmokeRun, Source
 
-TOKEN_ENV = "CONNECTOR_DOCS_TOKEN"
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 30.0
-DEADLINE_SECONDS = 300.0  # one fetch, retries and redirects included
-MAX_REDIRECTS = 5
-BACKOFF_SECONDS = 1.0  # 1, 2, 4, ... between attempts without a Retry-After
-MAX_RETRY_AFTER = 60.0
-MAX_EXCERPT = 200
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_INDEX_RUNS",
+    "MAX_REDIRECTS",
+    "TOKEN_ENV",
+    "display_url",
+    "fetch",
+    "load_remote_catalog",
+    "load_remote_smoke",
+    "retry_after",
+]
+
 MAX_INDEX_RUNS = 1000
-USER_AGENT = "connector-docs (+https://pypi.org/project/connector-docs/)"
 
 _ACCEPT_JSON = "application/json"
 _ACCEPT_SMOKE = "application/json, application/xml;q=0.9, text/plain;q=0.9, */*;q=0.1"
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 _PAGINATION_KEYS = ("next", "nextPage", "next_page", "nextPageToken", "nextCursor")
-
-# Indirections so tests can drive the deadline, the loaders' back-off and the Retry-After
-# date arithmetic.
-_clock: Callable[[], float] = time.monotonic
-_sleep: Callable[[float], None] = time.sleep
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 # ------------------------------------------------------------------------ public API
-
-
-def fetch(
-    url: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    env: Mapping[str, str] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = READ_TIMEOUT,
-    retries: int = 3,
-    sleep: Callable[[float], None] = time.sleep,
-) -> bytes:
-    """GET ``url`` under the transport rules above and return the body.
-
-    Raises :class:`ConnectorDocsError` with one located diagnostic (its path is the URL
-    without credentials, query or fragment)."""
-    with _Session(
-        transport=transport, env=env, timeout=timeout, retries=retries, sleep=sleep
-    ) as session:
-        return session.get(url, max_bytes=max_bytes, accept="*/*", option=None).data
 
 
 def load_remote_catalog(
@@ -111,7 +72,7 @@ def load_remote_catalog(
     """A registry endpoint returning ``{"connectors": [definition, ...]}`` or a bare JSON
     array of definitions. Every problem is reported; good connectors are kept."""
     try:
-        with _Session(transport=transport, env=env) as session:
+        with Session(transport=transport, env=env) as session:
             body = session.get(
                 url, max_bytes=DEFAULT_MAX_BYTES, accept=_ACCEPT_JSON, option="catalog"
             )
@@ -140,7 +101,7 @@ def load_remote_smoke(
     runs: list[SmokeRun] = []
     diags: list[Diagnostic] = []
     try:
-        with _Session(transport=transport, env=env) as session:
+        with Session(transport=transport, env=env) as session:
             body = session.get(
                 url, max_bytes=smoke.MAX_SMOKE_BYTES, accept=_ACCEPT_SMOKE, option="smoke"
             )
@@ -168,415 +129,11 @@ def load_remote_smoke(
     return runs, diags
 
 
-# ------------------------------------------------------------------------ URLs
-
-
-def display_url(url: str) -> str:
-    """``url`` as it may appear in a message: no userinfo, query string or fragment."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-        port = parts.port
-    except ValueError:
-        parts, host, port = None, None, None
-    if parts is None or not parts.scheme or not host:
-        text = re.sub(r"//[^/?#]*@", "//", url.strip())
-        return clean(re.split(r"[?#]", text, maxsplit=1)[0])
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    return clean(f"{parts.scheme.lower()}://{netloc}{parts.path}")
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _port(url: httpx.URL) -> int | None:
-    return url.port or _DEFAULT_PORTS.get(url.scheme)
-
-
-# ------------------------------------------------------------------------ the client
-
-
-@dataclass(frozen=True)
-class _Body:
-    data: bytes
-    content_type: str
-    url: httpx.URL  # after redirects
-
-
-@dataclass(frozen=True)
-class _Redirect:
-    url: httpx.URL
-
-
-@dataclass(frozen=True)
-class _Retry:
-    message: str
-    hint: str | None
-    code: str
-    wait: float | None  # from Retry-After
-
-
-class _Session:
-    """One httpx client for one logical load (a catalog, or a smoke index and its runs)."""
-
-    def __init__(
-        self,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        env: Mapping[str, str] | None = None,
-        timeout: float = READ_TIMEOUT,
-        retries: int = 3,
-        sleep: Callable[[float], None] | None = None,
-    ) -> None:
-        self._transport = transport
-        self._token = (os.environ if env is None else env).get(TOKEN_ENV, "").strip()
-        self._timeout = timeout
-        self._retries = max(0, retries)
-        self._sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))
-        self._client: httpx.Client | None = None
-        self._secrets: set[str] = {self._token} if self._token else set()
-
-    def __enter__(self) -> _Session:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._client is not None:
-            self._client.close()
-
-    # -- messages
-
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "[redacted]")
-        return text
-
-    def _fail(
-        self, shown: str, message: str, *, hint: str | None = None, code: str
-    ) -> ConnectorDocsError:
-        return ConnectorDocsError(
-            [
-                error(
-                    shown, self._scrub(message), hint=self._scrub(hint) if hint else None, code=code
-                )
-            ]
-        )
-
-    # -- setup
-
-    def _check(self, raw: str | httpx.URL, shown: str) -> httpx.URL:
-        try:
-            url = raw if isinstance(raw, httpx.URL) else httpx.URL(raw.strip())
-        except (httpx.InvalidURL, TypeError, ValueError) as exc:
-            raise self._fail(shown, f"not a valid URL: {exc}", code="remote-url") from None
-        if url.scheme not in ("https", "http"):
-            raise self._fail(
-                shown,
-                f"cannot fetch a {url.scheme or 'relative'} URL; only https:// is supported",
-                code="remote-url",
-            )
-        if not url.host:
-            raise self._fail(shown, "the URL has no host", code="remote-url")
-        if url.scheme == "http" and not is_loopback(url.host):
-            raise self._fail(
-                shown,
-                "refusing plain http:// for a remote host: the data "
-                "and any token would travel unencrypted",
-                hint="use https:// (http:// is allowed for localhost only)",
-                code="remote-insecure",
-            )
-        if url.password:
-            self._secrets.add(url.password)
-        if url.userinfo and self._token:  # the bearer token wins over user:password@
-            url = url.copy_with(userinfo=b"")
-        return url
-
-    def _headers(self, shown: str, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept, "User-Agent": USER_AGENT}
-        if self._token:
-            if not self._token.isascii() or not self._token.isprintable():
-                raise self._fail(
-                    shown,
-                    f"{TOKEN_ENV} holds characters that cannot be sent in an HTTP header",
-                    hint="check how the variable is set",
-                    code="remote-token",
-                )
-            headers["Authorization"] = f"Bearer {self._token}"
-        return headers
-
-    def _http(self, first: httpx.URL) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
-                transport=self._transport,
-                follow_redirects=False,
-                timeout=httpx.Timeout(self._timeout, connect=CONNECT_TIMEOUT),
-                # A proxy from the environment cannot reach this machine's loopback.
-                trust_env=not is_loopback(first.host),
-            )
-        return self._client
-
-    # -- the loop
-
-    def get(self, raw: str, *, max_bytes: int, accept: str, option: str | None) -> _Body:
-        shown = display_url(raw)
-        origin = target = self._check(raw, shown)
-        headers = self._headers(shown, accept)
-        client = self._http(origin)
-        deadline = _clock() + DEADLINE_SECONDS
-        attempt = hops = 0
-        while True:
-            outcome: _Body | _Redirect | _Retry
-            try:
-                outcome = self._attempt(client, target, headers, shown, max_bytes, deadline)
-            except httpx.TransportError as exc:
-                outcome = self._transport_problem(exc, target, option, shown)
-            except httpx.HTTPError as exc:  # DecodingError and other non-transport errors
-                raise self._fail(
-                    shown,
-                    f"cannot read the response from {target.host}: {_exc_text(exc)}",
-                    code="remote-read",
-                ) from None
-            if isinstance(outcome, _Body):
-                return outcome
-            if isinstance(outcome, _Redirect):
-                hops += 1
-                if hops > MAX_REDIRECTS:
-                    raise self._fail(
-                        shown,
-                        f"more than {MAX_REDIRECTS} redirects",
-                        hint="point the option at the final URL",
-                        code="remote-redirect",
-                    )
-                target = self._follow(origin, target, outcome.url, shown)
-                continue
-            wait = outcome.wait if outcome.wait is not None else BACKOFF_SECONDS * 2**attempt
-            if attempt >= self._retries or _clock() + wait > deadline:
-                tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
-                raise self._fail(
-                    shown,
-                    f"{outcome.message} (gave up after {tries})",
-                    hint=outcome.hint,
-                    code=outcome.code,
-                )
-            self._sleep(wait)
-            attempt += 1
-
-    def _attempt(
-        self,
-        client: httpx.Client,
-        target: httpx.URL,
-        headers: dict[str, str],
-        shown: str,
-        max_bytes: int,
-        deadline: float,
-    ) -> _Body | _Redirect | _Retry:
-        with client.stream("GET", target, headers=headers) as response:
-            status = response.status_code
-            if status in _REDIRECT_STATUSES:
-                location = response.headers.get("location")
-                if not location:
-                    raise self._fail(
-                        shown,
-                        f"HTTP {status} redirect without a Location header",
-                        code="remote-redirect",
-                    )
-                try:
-                    return _Redirect(target.join(location.strip()))
-                except (httpx.InvalidURL, ValueError):
-                    raise self._fail(
-                        shown, f"HTTP {status} redirect to an invalid URL", code="remote-redirect"
-                    ) from None
-            if status == 429 or 500 <= status <= 599:
-                return _Retry(
-                    self._status_message(response, target),
-                    "the server is busy or failing; try again later"
-                    if status != 429
-                    else "the server is rate limiting; try again later",
-                    "remote-status",
-                    retry_after(response.headers.get("retry-after")),
-                )
-            if not 200 <= status < 300:
-                raise self._fail(
-                    shown,
-                    self._status_message(response, target),
-                    hint=self._status_hint(status),
-                    code="remote-status",
-                )
-            declared = response.headers.get("content-length", "")
-            if declared.strip().isdigit() and int(declared) > max_bytes:
-                raise self._too_large(shown, max_bytes, int(declared))
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise self._too_large(shown, max_bytes, None)
-                if _clock() > deadline:
-                    raise self._fail(
-                        shown,
-                        f"the download did not finish within {DEADLINE_SECONDS:.0f} s",
-                        code="remote-timeout",
-                    )
-                chunks.append(chunk)
-            return _Body(b"".join(chunks), response.headers.get("content-type", ""), target)
-
-    def _follow(
-        self, origin: httpx.URL, current: httpx.URL, new: httpx.URL, shown: str
-    ) -> httpx.URL:
-        where = display_url(str(new))
-        if current.scheme == "https" and new.scheme == "http":
-            raise self._fail(
-                shown,
-                f"refusing a redirect from https to plain http ({where})",
-                code="remote-redirect",
-            )
-        if (new.host or "").lower() != (origin.host or "").lower() or (
-            new.scheme == origin.scheme and _port(new) != _port(origin)
-        ):
-            raise self._fail(
-                shown,
-                f"refusing a redirect to another host ({where}); "
-                "redirects are followed on the same host only",
-                hint="point the option at the final URL if you trust that host",
-                code="remote-redirect",
-            )
-        return self._check(new, shown)
-
-    def _transport_problem(
-        self, exc: httpx.TransportError, target: httpx.URL, option: str | None, shown: str
-    ) -> _Retry:
-        host = target.host
-        where = f"point `{option}:` at a local folder" if option else "use a local copy"
-        hint = f"check the URL or your network, or {where}"
-        if isinstance(exc, httpx.TimeoutException):
-            what = (
-                "connecting timed out"
-                if isinstance(exc, httpx.ConnectTimeout)
-                else f"no response data for {self._timeout:g} s"
-            )
-            return _Retry(f"cannot reach {host}: {what}", hint, "remote-timeout", None)
-        if isinstance(exc, httpx.UnsupportedProtocol):
-            raise self._fail(
-                shown, f"cannot fetch {target.scheme}:// URLs", code="remote-url"
-            ) from None
-        cause = _root_cause(exc)
-        if isinstance(cause, socket.gaierror):  # not transient: no retry
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: the host name does not resolve "
-                "(offline, or a typo in the host?)",
-                hint=hint,
-                code="remote-unreachable",
-            ) from None
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: its TLS certificate is not trusted ({cause.verify_message})",
-                hint="fix the server certificate, or set SSL_CERT_FILE to your "
-                "organisation's CA bundle",
-                code="remote-tls",
-            ) from None
-        if isinstance(cause, ConnectionRefusedError):
-            reason = "connection refused"
-        elif isinstance(exc, httpx.ConnectError):
-            reason = _exc_text(cause or exc)
-        else:
-            reason = f"the connection failed ({_exc_text(cause or exc)})"
-        return _Retry(f"cannot reach {host}: {reason}", hint, "remote-unreachable", None)
-
-    def _status_message(self, response: httpx.Response, target: httpx.URL) -> str:
-        status = response.status_code
-        phrase = response.reason_phrase or ""
-        text = f"HTTP {status}{' ' + phrase if phrase else ''} from {display_url(str(target))}"
-        excerpt = self._scrub(
-            _excerpt(_read_some(response, 4096), response.headers.get("content-type", ""))
-        )
-        return f"{text}: {excerpt}" if excerpt else text
-
-    def _status_hint(self, status: int) -> str | None:
-        if status in (401, 403):
-            if self._token:
-                return (
-                    f"the server refused the token in {TOKEN_ENV}; check that it is "
-                    "valid and may read this URL"
-                )
-            return f"the server needs credentials: set {TOKEN_ENV} to a bearer token"
-        if status == 404:
-            return "check the URL"
-        return None
-
-    def _too_large(self, shown: str, limit: int, declared: int | None) -> ConnectorDocsError:
-        said = f" (it declares {_size(declared)})" if declared is not None else ""
-        return self._fail(
-            shown,
-            f"the response is larger than the {_size(limit)} limit{said}; stopped reading",
-            hint="check that the URL serves what you expect",
-            code="remote-too-large",
-        )
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date),
-    capped at :data:`MAX_RETRY_AFTER`; None when absent or unreadable."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:  # Python < 3.10 returned None on bad input
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
-        seconds = (when - _now()).total_seconds()
-    if not math.isfinite(seconds):
-        return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
-def _read_some(response: httpx.Response, limit: int) -> bytes:
-    data = b""
-    try:
-        for chunk in response.iter_bytes():
-            data += chunk
-            if len(data) >= limit:
-                break
-    except httpx.HTTPError:
-        pass
-    return data[:limit]
-
-
-def _excerpt(data: bytes, content_type: str) -> str:
-    """A short, single-line, printable excerpt of an untrusted body."""
-    text = data.decode("utf-8", "replace")
-    if "html" in content_type.lower() or _looks_like_html(data):
-        text = _TAG.sub(" ", re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", text))
-    text = _SPACE.sub(" ", clean(text).replace("\ufffd", "?")).strip()
-    if len(text) > MAX_EXCERPT:
-        text = text[: MAX_EXCERPT - 1].rstrip() + "…"
-    return text
-
-
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
-def _html_problem(shown: str, body: _Body, wanted: str) -> Diagnostic | None:
+def _html_problem(shown: str, body: Body, wanted: str) -> Diagnostic | None:
+    """An error when an HTML page came where data was expected (a login page, or the web
+    page of the registry rather than its API), else None."""
     ctype = body.content_type.split(";")[0].strip().lower()
-    if ctype not in ("text/html", "application/xhtml+xml") and not _looks_like_html(body.data):
+    if ctype not in ("text/html", "application/xhtml+xml") and not looks_like_html(body.data):
         return None
     return error(
         shown,
@@ -585,31 +142,6 @@ def _html_problem(shown: str, body: _Body, wanted: str) -> Diagnostic | None:
         f"usually means a missing or rejected token ({TOKEN_ENV})",
         code="remote-content",
     )
-
-
-def _root_cause(exc: BaseException) -> BaseException | None:
-    seen: set[int] = set()
-    cause = exc.__cause__ or exc.__context__
-    last: BaseException | None = None
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        last = cause
-        if isinstance(cause, OSError):
-            return cause
-        cause = cause.__cause__ or cause.__context__
-    return last
-
-
-def _exc_text(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower() if exc.strerror[:1].isupper() else exc.strerror
-    return clean(str(exc)) or type(exc).__name__
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
-        return f"{n // (1024 * 1024)} MB"
-    return f"{n:,} bytes"
 
 
 # ------------------------------------------------------------------------ catalog
@@ -739,7 +271,7 @@ def _rebase(diag: Diagnostic, locator: Locator, prefix: str) -> Diagnostic:
 # ------------------------------------------------------------------------ smoke
 
 
-def _smoke_index(shown: str, body: _Body) -> tuple[list[str] | None, list[Diagnostic]]:
+def _smoke_index(shown: str, body: Body) -> tuple[list[str] | None, list[Diagnostic]]:
     """The run URLs when ``body`` is an index ``{"runs": [...]}``; (None, []) when it is a
     smoke file; (None, diagnostics) when it cannot be used at all."""
     problem = _html_problem(shown, body, "smoke results (JSON, a console log or JUnit XML)")
@@ -825,7 +357,7 @@ def _smoke_index(shown: str, body: _Body) -> tuple[list[str] | None, list[Diagno
 
 def _add_run(
     name: str,
-    body: _Body,
+    body: Body,
     known: frozenset[str] | None,
     runs: list[SmokeRun],
     diags: list[Diagnostic],

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator import sources
+from generator import fetch, sources
 from generator.catalog import load_catalog
 from generator.diagnostics import ConnectorDocsError, Diagnostic
 from generator.model import Source
@@ -32,8 +32,8 @@ TOKEN = "cdt_EXAMPLE_fake_4f9a1c2e7b"
 
 @pytest.fixture(autouse=True)
 def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loaders back off with the module's sleep; tests never wait."""
-    monkeypatch.setattr(sources, "_sleep", lambda seconds: None)
+    """The loaders back off with the fetch module's sleep; tests never wait."""
+    monkeypatch.setattr(fetch, "_sleep", lambda seconds: None)
 
 
 def example_items() -> list[dict[str, Any]]:
@@ -194,7 +194,7 @@ def test_429_then_200_honours_retry_after() -> None:
 
 def test_retry_after_http_date_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
-    monkeypatch.setattr(sources, "_now", lambda: now)
+    monkeypatch.setattr(fetch, "_now", lambda: now)
     soon = email.utils.format_datetime(now + dt.timedelta(seconds=20), usegmt=True)
     late = email.utils.format_datetime(now + dt.timedelta(hours=3), usegmt=True)
     past = email.utils.format_datetime(now - dt.timedelta(hours=3), usegmt=True)
@@ -369,7 +369,7 @@ def test_declared_oversize_body_is_refused_without_reading() -> None:
 
 def test_total_deadline_bounds_a_trickling_server(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [0.0]
-    monkeypatch.setattr(sources, "_clock", lambda: clock[0])
+    monkeypatch.setattr(fetch, "_clock", lambda: clock[0])
 
     def trickle() -> Iterator[bytes]:
         while True:
@@ -382,8 +382,8 @@ def test_total_deadline_bounds_a_trickling_server(monkeypatch: pytest.MonkeyPatc
 
 
 def test_retries_stop_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sources, "_clock", lambda: 0.0)
-    monkeypatch.setattr(sources, "DEADLINE_SECONDS", 30.0)
+    monkeypatch.setattr(fetch, "_clock", lambda: 0.0)
+    monkeypatch.setattr(fetch, "DEADLINE_SECONDS", 30.0)
     rec = Recorder(httpx.Response(503, headers={"retry-after": "45"}))
     diag = fetch_error(URL, rec)
     assert len(rec.requests) == 1 and "gave up after 1 attempt)" in diag.message

@@ -24,7 +24,7 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from generator import catalog, escape, jsonfile, smoke, sources
+from generator import catalog, escape, fetch, jsonfile, smoke, sources
 from generator.redact import Redactor
 
 from ..conftest import ROOT
@@ -341,7 +341,7 @@ def test_a_registry_that_never_answers_gives_up(monkeypatch: pytest.MonkeyPatch)
         calls.append(1)
         raise httpx.ReadTimeout("timed out", request=request)
 
-    monkeypatch.setattr(sources, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(fetch, "BACKOFF_SECONDS", 0.001)
     cat, diags = bounded(
         60,
         sources.load_remote_catalog,
@@ -355,7 +355,7 @@ def test_a_registry_that_never_answers_gives_up(monkeypatch: pytest.MonkeyPatch)
 
 def test_a_trickle_that_never_ends_hits_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = iter(range(0, 10**9, 10))
-    monkeypatch.setattr(sources, "_clock", lambda: float(next(ticks)))
+    monkeypatch.setattr(fetch, "_clock", lambda: float(next(ticks)))
     transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=Endless(b"[")))
     _, diags = bounded(
         60, sources.load_remote_catalog, "https://registry.example/c", transport=transport
@@ -385,7 +385,7 @@ def test_cli_with_a_hanging_registry_exits_cleanly(
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    monkeypatch.setattr(sources, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(fetch, "BACKOFF_SECONDS", 0.001)
     monkeypatch.setattr(
         sources,
         "load_remote_catalog",

@@ -1,0 +1,100 @@
+"""How fetched things appear in messages: a URL without its secrets, a short excerpt of
+an untrusted body, the reason behind a network exception, a byte count.
+
+Plain functions with no state, used by :mod:`generator.fetch` to word its diagnostics and
+by :mod:`generator.sources` for the URLs it names. A remote server controls the bodies and
+error text shown here, so everything passes through :func:`generator.escape.clean` and is
+cut short; secrets the session knows (token, URL password) are scrubbed by the session.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import httpx
+
+from .escape import clean
+
+MAX_EXCERPT = 200
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may appear in a message: no userinfo, query string or fragment."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        parts, host, port = None, None, None
+    if parts is None or not parts.scheme or not host:
+        text = re.sub(r"//[^/?#]*@", "//", url.strip())
+        return clean(re.split(r"[?#]", text, maxsplit=1)[0])
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return clean(f"{parts.scheme.lower()}://{netloc}{parts.path}")
+
+
+def read_some(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of an error response's body, for its excerpt. A body that
+    breaks off gives what arrived: the excerpt must not turn into a second failure."""
+    data = b""
+    try:
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) >= limit:
+                break
+    except httpx.HTTPError:
+        pass
+    return data[:limit]
+
+
+def body_excerpt(data: bytes, content_type: str) -> str:
+    """A short, single-line, printable excerpt of an untrusted body."""
+    text = data.decode("utf-8", "replace")
+    if "html" in content_type.lower() or looks_like_html(data):
+        text = _TAG.sub(" ", re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", text))
+    text = _SPACE.sub(" ", clean(text).replace("\ufffd", "?")).strip()
+    if len(text) > MAX_EXCERPT:
+        text = text[: MAX_EXCERPT - 1].rstrip() + "…"
+    return text
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether a body starts like an HTML page, whatever its Content-Type claims."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def root_cause(exc: BaseException) -> BaseException | None:
+    """The first ``OSError`` in the chain behind ``exc`` (httpx wraps the socket's, which
+    tells DNS, TLS and refused connections apart), else the last exception in it."""
+    seen: set[int] = set()
+    cause = exc.__cause__ or exc.__context__
+    last: BaseException | None = None
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        last = cause
+        if isinstance(cause, OSError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return last
+
+
+def exc_text(exc: BaseException) -> str:
+    """An exception as a message fragment: an OS error's own words (lower-cased when
+    capitalised, to read mid-sentence), else its cleaned text or its type's name."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower() if exc.strerror[:1].isupper() else exc.strerror
+    return clean(str(exc)) or type(exc).__name__
+
+
+def size_text(n: int) -> str:
+    """A byte count as a limit is told: ``50 MB`` when whole megabytes, else bytes."""
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MB"
+    return f"{n:,} bytes"
