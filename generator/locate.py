@@ -34,7 +34,8 @@ class _Members:
     pos: int  # where the next member starts
     names: dict[str, tuple[int, int]] = field(default_factory=dict)  # key, value offsets
     items: list[int] = field(default_factory=list)  # value offsets
-    done: bool = False
+    done: bool = False  # all read; ``pos`` is then at the closing bracket
+    skip: int | None = None  # the last member's value, not yet read past
 
 
 class Locator:
@@ -55,6 +56,7 @@ class Locator:
         self._keys: dict[str, int] = {}
         self._found: list[tuple[int, str, str, bool]] = []  # (pos, pointer, token, is key)
         self._newlines: list[int] | None = None
+        self._lookups = 0
         # Members of the containers walked so far, by the offset of their bracket.
         self._members: dict[int, _Members] = {}
 
@@ -190,8 +192,15 @@ class Locator:
             self._read_member(state)
 
     def _read_member(self, state: _Members) -> None:
-        """Read the next member of a container (its key, and past its value)."""
+        """Read the next member of a container: its key and where its value starts. The
+        value is read past only when a later member is wanted (a pointer into it goes
+        down instead), and a container value already read to its end is not parsed
+        again: a pointer deep into a file's last action costs about one parse of what
+        comes before it, not one per level."""
         text = self._text
+        if state.skip is not None:
+            state.pos = self._past_value(state.skip)
+            state.skip = None
         pos = state.pos
         if text[pos] == ("}" if state.is_object else "]"):
             state.done = True
@@ -206,11 +215,20 @@ class Locator:
         else:
             value = pos
             state.items.append(value)
-        _, end = _DECODER.raw_decode(text, value)
+        state.skip = value
+
+    def _past_value(self, value: int) -> int:
+        """Where the member after the value at ``value`` starts (or the closing bracket)."""
+        text = self._text
+        inner = self._members.get(value)
+        if inner is not None and inner.done:
+            end = inner.pos + 1
+        else:
+            _, end = _DECODER.raw_decode(text, value)
         pos = _after_blank(text, end)
         if text[pos] == ",":
             pos = _after_blank(text, pos + 1)
-        state.pos = pos
+        return pos
 
     def violations(self) -> list[Violation]:
         """Every repeated key and NaN/Infinity literal, in document order (for text that
@@ -221,14 +239,19 @@ class Locator:
                 for pos, pointer, token, is_key in self._found]
 
     def _line_col(self, pos: int) -> tuple[int, int]:
-        """``line_col`` by bisection in a newline index built once: a file with thousands
-        of diagnostics is not rescanned for each."""
+        """``line_col``; past a few lookups, by bisection in a newline index built once (a
+        file with thousands of diagnostics is not rescanned for each; most files have a
+        handful, and counting is cheaper than the index then)."""
+        self._lookups += 1
+        if self._newlines is None and self._lookups <= _COUNTED_LOOKUPS:
+            return line_col(self._text, pos)
         if self._newlines is None:
             self._newlines = [m.start() for m in re.finditer("\n", self._text)]
         line = bisect.bisect_left(self._newlines, pos)
         return line + 1, pos - (self._newlines[line - 1] + 1 if line else 0) + 1
 
 
+_COUNTED_LOOKUPS = 32  # then the newline index pays off
 _BLANK = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]

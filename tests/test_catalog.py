@@ -226,7 +226,22 @@ def test_locator_walk_agrees_with_the_full_map() -> None:
             assert walker.has(pointer) == (pointer in pointers)
             checked += 1
         assert walker._values is None  # all answered without the full map
+        backwards = Locator(text)  # resuming containers read part-way, in any order
+        for pointer in reversed([*pointers, "/nope"]):
+            assert backwards.locate(pointer, key=True) == full.locate(pointer, key=True)
+        assert backwards._values is None
     assert checked > 500
+
+
+def test_locator_line_and_column_by_counting_and_by_index() -> None:
+    """The first lookups count newlines, later ones bisect an index: both give line_col."""
+    from generator.locate import Locator, line_col
+
+    text = '{\n "a": [1,\n  2],\r\n\n "b": "x\\ny"}\n'
+    locator = Locator(text)
+    positions = [*range(len(text)), *range(len(text))]  # past the counted lookups
+    assert [locator._line_col(p) for p in positions] == [line_col(text, p) for p in positions]
+    assert locator._newlines is not None
 
 
 def test_unknown_keys_alone_do_not_load_jsonschema(tmp_path: Path) -> None:
