@@ -30,7 +30,7 @@ from . import docslint, escape, export, pages, pagestore, project, render
 from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
-from .redact import Redactor, scan_site
+from .redact import Redactor, ScanMemory, scan_site
 from .runtime import relaxed_gc
 
 log = logging.getLogger(LOGGER_NAME)
@@ -146,6 +146,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
         self.build_started = 0.0
         self.theme_bytecode = ThemeBytecode()
+        self.scan_memory = ScanMemory()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
@@ -365,7 +366,8 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         # first build wrote, and scanned, everything).
         since = self.build_started - 2 if self.serving else None
         problems = scan_site(Path(config.site_dir), self.redactor, since=since,
-                             derived=("search/search_index.json",) if self.serving else ())
+                             derived=("search/search_index.json",) if self.serving else (),
+                             memory=self.scan_memory if self.serving else None)
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
             # dev server could publish them.

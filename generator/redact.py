@@ -374,18 +374,22 @@ def _trie_alternatives(words: Iterable[str]) -> list[str]:
 
 
 def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
-              derived: tuple[str, ...] = ()) -> list[Diagnostic]:
+              derived: tuple[str, ...] = (), memory: ScanMemory | None = None
+              ) -> list[Diagnostic]:
     """Report every secret in the built site as an error at file:line:column. Text files
     are scanned (``SCANNED_SUFFIXES``), gzip files by their decompressed content. Lines
     repeated across pages (navigation, theme) are matched once. With ``since``, files not
     modified since then are skipped, and so are ``derived`` files (relative paths) whose
-    text only repeats the pages' (the search index, during `mkdocs serve` rebuilds). Many
-    files are scanned in forked workers (``runtime.fork_map``)."""
+    text only repeats the pages' (the search index, during `mkdocs serve` rebuilds). With
+    ``memory`` (kept by `mkdocs serve` across rebuilds), lines an earlier scan with the
+    same secrets already matched are not matched again. Many files are scanned in forked
+    workers (``runtime.fork_map``)."""
     if not site_dir.is_dir():
         return [error(str(site_dir), "built site folder not found")]
     files = [(path, path.stat()) for path in sorted(site_dir.rglob("*")) if path.is_file()]
     _ = redactor.literals  # compiled once, before any fork
-    scan = partial(_scan_file, redactor, site_dir, since, derived, _Seen())
+    seen = memory.lines_for(redactor) if memory is not None else _Seen()
+    scan = partial(_scan_file, redactor, site_dir, since, derived, seen)
     # Shares by the text each file gives the scan: the search index alone is a fifth of a
     # large site's bytes; images and fonts only have their names checked.
     # (Only a one-off build forks: `mkdocs serve`, which passes ``since``, runs threads.)
@@ -426,6 +430,26 @@ class _Seen:
     def __init__(self) -> None:
         self.lines: set[str] = set()
         self.hot: dict[str, list[tuple[int, str]]] = {}
+
+
+class ScanMemory:
+    """The lines scanned by earlier scans of one long-lived process (`mkdocs serve`): a
+    rebuild rewrites a few pages whose lines are mostly unchanged (the app catalog, a
+    megabyte of HTML at 1,000 connectors, changes by a line per edit). Valid only for the
+    same secrets: a redactor with other configured secrets starts afresh. Bounded: past
+    ``MAX_LINES`` distinct lines, it is emptied."""
+
+    MAX_LINES = 300_000
+
+    def __init__(self) -> None:
+        self._seen = _Seen()
+        self._secrets: frozenset[tuple[str, str]] = frozenset()
+
+    def lines_for(self, redactor: Redactor) -> _Seen:
+        secrets = frozenset(redactor._labels.items())  # each form and what it is
+        if secrets != self._secrets or len(self._seen.lines) > self.MAX_LINES:
+            self._seen, self._secrets = _Seen(), secrets
+        return self._seen
 
 
 def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,

@@ -9,6 +9,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -325,6 +326,43 @@ def test_scan_site_in_workers_finds_the_same_in_the_same_order(
     assert [d.format() for d in parallel] == [d.format() for d in serial]
     assert [(d.path, d.line) for d in parallel] == [
         (f"p{i:03}/index.html", 4) for i in range(0, 150, 7)]
+
+
+def test_scan_memory_skips_lines_matched_before_with_the_same_secrets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` keeps a ScanMemory: a rebuilt page's unchanged lines are not matched
+    again, its new lines are, lines that held a secret are still reported, and other
+    configured secrets (or too many lines) start the memory afresh."""
+    from generator import redact
+    from generator.redact import ScanMemory
+
+    matched: list[str] = []
+    original = redact._hits_by_line
+
+    def spy(redactor: Redactor, lines: list[str]) -> Any:
+        matched.extend(lines)
+        return original(redactor, lines)
+
+    monkeypatch.setattr(redact, "_hits_by_line", spy)
+    page = tmp_path / "catalog.html"
+    page.write_text("<nav>\ncard one\ncard two hunter2-but-longer\n</nav>\n")
+    memory = ScanMemory()
+    assert scan_site(tmp_path, Redactor(), memory=memory) == []
+    page.write_text("<nav>\ncard one\ncard two hunter2-but-longer\nBearer abcdef1234567890\n"
+                    "</nav>\n")
+    matched.clear()
+    (diag,) = scan_site(tmp_path, Redactor(), memory=memory)
+    assert (diag.line, matched) == (4, ["Bearer abcdef1234567890"])
+    matched.clear()
+    (diag,) = scan_site(tmp_path, Redactor(), memory=memory)  # still reported, not matched
+    assert (diag.line, matched) == (4, [])
+    # The same lines under a redactor that knows a configured secret: matched again.
+    configured = scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
+    assert [d.line for d in configured] == [3, 4]
+    monkeypatch.setattr(ScanMemory, "MAX_LINES", 2)
+    matched.clear()
+    scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
+    assert len(matched) == 6  # over the bound: emptied, everything matched again
 
 
 # Pieces that make or break token shapes and configured secrets: cut anywhere, with
