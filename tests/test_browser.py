@@ -12,6 +12,7 @@ they fail: CI must run them. No browser is ever downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -274,6 +275,24 @@ def shown(page: Any) -> set[str]:
             ".cd-card", "els => els.filter(e => e.checkVisibility()).map(e => e.dataset.id)"
         )
     )
+
+
+def shown_after_navigation(page: Any, expected: set[str], timeout_ms: int = 10_000) -> set[str]:
+    """``shown`` once it equals ``expected`` (or the timeout passed): after an instant
+    navigation, Material swaps the content in and the script restores the state
+    asynchronously, so the cards settle a moment after the URL changed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # On a timeout the caller's assert shows what is there instead.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            """want => {
+                const ids = [...document.querySelectorAll(".cd-card")]
+                    .filter(e => e.checkVisibility()).map(e => e.dataset.id).sort();
+                return JSON.stringify(ids) === JSON.stringify(want);
+            }""",
+            arg=sorted(expected), timeout=timeout_ms)
+    return shown(page)
 
 
 def box(page: Any, facet: str, value: str) -> Any:
@@ -571,7 +590,7 @@ def test_instant_navigation_wires_up_the_filters(tab: Tab, public: Site) -> None
     page.wait_for_url(public.catalog_url)
     page.wait_for_selector("#cd-filters:not([hidden])")
     assert page.evaluate("window.__cdNoReload") is True
-    assert shown(page) == public.ids
+    assert shown_after_navigation(page, public.ids) == public.ids
     box(page, "auth", "oauth2").check()
     assert shown(page) == public.where(auth=["oauth2"])
     assert page.locator("#cd-result-count").text_content() == (
@@ -587,9 +606,9 @@ def test_instant_navigation_to_a_filtered_view(tab: Tab, public: Site) -> None:
     page.get_by_role("link", name="Stable connectors").click()
     page.wait_for_url(public.catalog_url + "?status=stable")
     page.wait_for_selector("#cd-filters:not([hidden])")
+    assert shown_after_navigation(page, {"ledgerline", "parcelly"}) == {"ledgerline", "parcelly"}
     assert page.evaluate("window.__cdNoReload") is True
     assert box(page, "status", "stable").is_checked()
-    assert shown(page) == {"ledgerline", "parcelly"}
 
 
 def test_back_from_a_guide_restores_the_filtered_view(tab: Tab, public: Site) -> None:
@@ -601,8 +620,8 @@ def test_back_from_a_guide_restores_the_filtered_view(tab: Tab, public: Site) ->
     page.go_back()
     page.wait_for_url(re.compile(r"/catalog/\?status=stable$"))
     page.wait_for_selector("#cd-filters:not([hidden])")
+    assert shown_after_navigation(page, {"ledgerline", "parcelly"}) == {"ledgerline", "parcelly"}
     assert box(page, "status", "stable").is_checked()
-    assert shown(page) == {"ledgerline", "parcelly"}
     page.go_forward()
     page.wait_for_url(public.base + "connectors/ledgerline/")
     assert page.evaluate("window.__cdNoReload") is True
