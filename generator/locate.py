@@ -31,7 +31,7 @@ class _Members:
     """What has been read so far of one object or array's members."""
 
     is_object: bool
-    pos: int  # where the next member starts
+    pos: int  # where the next member starts (once ``skip`` is read past)
     names: dict[str, tuple[int, int]] = field(default_factory=dict)  # key, value offsets
     items: list[int] = field(default_factory=list)  # value offsets
     done: bool = False  # all read; ``pos`` is then at the closing bracket
@@ -179,7 +179,7 @@ class Locator:
                 return None
             state = self._members[start] = _Members(text[start] == "{",
                                                      _after_blank(text, start + 1))
-        if not state.is_object and not part.isdigit():
+        if not state.is_object and not _INDEX.fullmatch(part):
             return None
         while True:
             if state.is_object:
@@ -252,6 +252,7 @@ class Locator:
 
 
 _COUNTED_LOOKUPS = 32  # then the newline index pays off
+_INDEX = re.compile("0|[1-9][0-9]*")  # an array index in a JSON pointer (RFC 6901)
 _BLANK = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]

@@ -100,6 +100,7 @@ def _needle_mask(text: str, within: int = ALL_SHAPES) -> int:
 
 @cache
 def _needle_groups(within: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(bit, needles) of each shape among ``within``."""
     return tuple((bit, needles) for bit, needles in enumerate(_NEEDLES) if within >> bit & 1)
 
 
@@ -391,10 +392,13 @@ def scan_site(site_dir: Path, redactor: Redactor, since: float | None = None,
     seen = memory.lines_for(redactor) if memory is not None else _Seen()
     scan = partial(_scan_file, redactor, site_dir, since, derived, seen)
     # Shares by the text each file gives the scan: the search index alone is a fifth of a
-    # large site's bytes; images and fonts only have their names checked.
-    # (Only a one-off build forks: `mkdocs serve`, which passes ``since``, runs threads.)
+    # large site's bytes; images and fonts only have their names checked. Forked workers
+    # run only before any thread does (a one-off build, the first build of `mkdocs serve`);
+    # the lines they scan do not reach ``memory``, which only saves work later.
     weights = [_FILE_COST + _scanned_size(path, st.st_size) for path, st in files]
     found = fork_map(scan, files, min_items=PARALLEL_MIN_FILES, weights=weights)
+    if memory is not None:
+        memory.trim()
     return [d for diags in found for d in diags]
 
 
@@ -436,10 +440,12 @@ class ScanMemory:
     """The lines scanned by earlier scans of one long-lived process (`mkdocs serve`): a
     rebuild rewrites a few pages whose lines are mostly unchanged (the app catalog, a
     megabyte of HTML at 1,000 connectors, changes by a line per edit). Valid only for the
-    same secrets: a redactor with other configured secrets starts afresh. Bounded: past
-    ``MAX_LINES`` distinct lines, it is emptied."""
+    same secrets: a redactor with other configured secrets starts afresh. Bounded: after a
+    scan that leaves more than ``MAX_LINES`` distinct lines or ``MAX_CHARS`` characters
+    (a minified site is a line per page), it is emptied."""
 
     MAX_LINES = 300_000
+    MAX_CHARS = 64 * 1024 * 1024
 
     def __init__(self) -> None:
         self._seen = _Seen()
@@ -447,9 +453,14 @@ class ScanMemory:
 
     def lines_for(self, redactor: Redactor) -> _Seen:
         secrets = frozenset(redactor._labels.items())  # each form and what it is
-        if secrets != self._secrets or len(self._seen.lines) > self.MAX_LINES:
+        if secrets != self._secrets:
             self._seen, self._secrets = _Seen(), secrets
         return self._seen
+
+    def trim(self) -> None:
+        lines = self._seen.lines
+        if len(lines) > self.MAX_LINES or sum(map(len, lines)) > self.MAX_CHARS:
+            self._seen = _Seen()
 
 
 def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
@@ -504,8 +515,8 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
     first looked for in a chunk of lines at once, joined: the configured secrets, and the
     token shapes' needles, in the text and in it decoded from character references (no
     reference spans a line end, so the chunk decoded is its lines decoded). Most chunks
-    hold neither; in the others each line is tried only for the shapes whose needles the
-    chunk holds (without configured secrets, only the lines that hold one)."""
+    hold neither; in the others only the lines holding a needle or a configured secret are
+    tried, for the shapes whose needles the chunk holds."""
     literals = redactor.literals
     for start in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[start:start + _CHUNK_LINES]
@@ -515,18 +526,21 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
         if not mask and (literals is None
                          or not (literals.search(text) or literals.search(decoded))):
             continue
-        groups = _needle_groups(mask) if literals is None else ()
+        groups = _needle_groups(mask)
         for line in chunk:
-            if groups and not _holds_needle(line, groups):
+            decoded = html.unescape(line) if "&" in line else line
+            if not _holds_needle(line, decoded, groups) and (
+                    literals is None
+                    or not (literals.search(line) or literals.search(decoded))):
                 continue
             found = _line_hits(redactor, line, mask)
             if found:
                 yield line, found
 
 
-def _holds_needle(line: str, groups: tuple[tuple[int, tuple[str, ...]], ...]) -> bool:
-    """Whether ``line``, as is or decoded from character references, holds a needle."""
-    decoded = html.unescape(line) if "&" in line else line
+def _holds_needle(line: str, decoded: str,
+                  groups: tuple[tuple[int, tuple[str, ...]], ...]) -> bool:
+    """Whether ``line``, as is or ``decoded`` from character references, holds a needle."""
     return any(needle in line or needle in decoded
                for _, needles in groups for needle in needles)
 

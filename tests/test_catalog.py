@@ -219,15 +219,18 @@ def test_locator_walk_agrees_with_the_full_map() -> None:
         full = Locator(text)
         pointers = full._full_map()
         walker = Locator(text)  # one per file: later pointers reuse what earlier ones walked
-        for pointer in [*pointers, "/nope", "/actions/999/id", "/0/k/deeper"]:
+        containers = [p for p in pointers if text[pointers[p]] in "{["]
+        missing = [f"{p}/zz" for p in containers] + [f"{p}/01" for p in containers] + [
+            "/nope", "/actions/999/id", "/0/k/deeper", "/actions/\u0663"]
+        for pointer in [*pointers, *missing]:
             for key in (False, True):
                 assert walker.locate(pointer, key=key) == full.locate(pointer, key=key), \
                     (pointer, key)
-            assert walker.has(pointer) == (pointer in pointers)
+            assert walker.has(pointer) == (pointer in pointers), pointer
             checked += 1
         assert walker._values is None  # all answered without the full map
         backwards = Locator(text)  # resuming containers read part-way, in any order
-        for pointer in reversed([*pointers, "/nope"]):
+        for pointer in reversed([*pointers, *missing]):
             assert backwards.locate(pointer, key=True) == full.locate(pointer, key=True)
         assert backwards._values is None
     assert checked > 500

@@ -359,10 +359,17 @@ def test_scan_memory_skips_lines_matched_before_with_the_same_secrets(
     # The same lines under a redactor that knows a configured secret: matched again.
     configured = scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
     assert [d.line for d in configured] == [3, 4]
-    monkeypatch.setattr(ScanMemory, "MAX_LINES", 2)
-    matched.clear()
-    scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
-    assert len(matched) == 6  # over the bound: emptied, everything matched again
+    for bound in ("MAX_LINES", "MAX_CHARS"):  # over a bound after a scan: emptied
+        monkeypatch.setattr(ScanMemory, bound, 2)
+        scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
+        monkeypatch.undo()
+        monkeypatch.setattr(redact, "_hits_by_line", spy)
+        matched.clear()
+        scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
+        assert len(matched) == 6, bound  # everything matched again
+        matched.clear()
+        scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
+        assert matched == [], bound  # and remembered again
 
 
 # Pieces that make or break token shapes and configured secrets: cut anywhere, with
@@ -374,7 +381,8 @@ _PIECES = ["Bearer ", "bearer\t", "BEARER ", "abcdef1234567890", "xoxb-", "12345
            "PASSWORD=", "passwd=", "PLANTEDparam77", '"password"', '"Passwd"', ":", ' "',
            "hunter22", '"', "\n", " ", "-", "&amp;", "&#58;", "[REDACTED]", "Basic ",
            "dXNlcjpwYXNzd29yZA==", "S3cr3t/P@ss+word&more", "x", "_", "é",
-           "S3cr3t&#47;P@ss+word&amp;more&#34;&lt;&#233;&gt;"]
+           "S3cr3t&#47;P@ss+word&amp;more&#34;&lt;&#233;&gt;", "&#10;", "&amp", "&lt", "&#95",
+           "\r"]
 
 
 @settings(max_examples=500, deadline=None)
