@@ -515,34 +515,33 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
     first looked for in a chunk of lines at once, joined: the configured secrets, and the
     token shapes' needles, in the text and in it decoded from character references (no
     reference spans a line end, so the chunk decoded is its lines decoded). Most chunks
-    hold neither; in the others only the lines holding a needle or a configured secret are
-    tried, for the shapes whose needles the chunk holds."""
+    hold neither; in the others each line is screened the same way (``_screen``) and tried
+    only for the shapes whose needles it holds."""
     literals = redactor.literals
     for start in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[start:start + _CHUNK_LINES]
-        text = "\n".join(chunk)
-        decoded = html.unescape(text) if "&" in text else text
-        mask = _needle_mask(text) | _needle_mask(decoded)
-        if not mask and (literals is None
-                         or not (literals.search(text) or literals.search(decoded))):
+        mask = _screen("\n".join(chunk), literals)
+        if mask is None:
             continue
-        groups = _needle_groups(mask)
         for line in chunk:
-            decoded = html.unescape(line) if "&" in line else line
-            if not _holds_needle(line, decoded, groups) and (
-                    literals is None
-                    or not (literals.search(line) or literals.search(decoded))):
-                continue
-            found = _line_hits(redactor, line, mask)
+            within = _screen(line, literals, mask)
+            found = _line_hits(redactor, line, within) if within is not None else None
             if found:
                 yield line, found
 
 
-def _holds_needle(line: str, decoded: str,
-                  groups: tuple[tuple[int, tuple[str, ...]], ...]) -> bool:
-    """Whether ``line``, as is or ``decoded`` from character references, holds a needle."""
-    return any(needle in line or needle in decoded
-               for _, needles in groups for needle in needles)
+def _screen(text: str, literals: re.Pattern[str] | None,
+            within: int = ALL_SHAPES) -> int | None:
+    """The shapes (among ``within``) one of whose needles ``text`` holds, as written or
+    decoded from character references; None when it holds none of them and no configured
+    secret either, so nothing in it can match."""
+    decoded = html.unescape(text) if "&" in text else text
+    mask = _needle_mask(text, within) | (
+        _needle_mask(decoded, within) if decoded is not text else 0)
+    if mask or (literals is not None
+                and (literals.search(text) or literals.search(decoded))):
+        return mask
+    return None
 
 
 def _line_hits(redactor: Redactor, line: str,
