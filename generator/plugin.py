@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -32,6 +32,7 @@ from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import Redactor, ScanMemory, scan_site
 from .runtime import relaxed_gc
+from .verbatim import Verbatim
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -147,6 +148,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.build_started = 0.0
         self.theme_bytecode = ThemeBytecode()
         self.scan_memory = ScanMemory()
+        self.verbatim = Verbatim()  # raw HTML regions of generated pages (verbatim.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
@@ -349,6 +351,20 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
 
         nav.items = [item for item in nav.items if keep(item)]
         return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if page.file.src_uri not in self.generated:  # only what our templates wrote
+            return markdown
+        return self.verbatim.cut(page.file.src_uri, markdown)
+
+    @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        output, missing = self.verbatim.restore(page.file.src_uri, output)
+        if missing:
+            log.warning(f"{page.file.src_uri}: {missing} block(s) of the generated page did "
+                        "not reach the finished HTML; does the theme print page.content?")
+        return output
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.options is not None

@@ -1,0 +1,89 @@
+"""The app catalog's raw HTML reaches the finished page without MkDocs reading it
+(generator/verbatim.py): the same page, a search index without the cards, and nothing a
+page's own text can forge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator import render
+from generator.verbatim import END, START, Verbatim
+
+from .helpers import make_site, mkdocs_build
+
+NOTES = f"""# Notes
+
+{START}
+Some **bold** prose between the markers of a writer's own page.
+{END}
+"""
+
+
+def _search_docs(root: Path) -> list[dict[str, str]]:
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    docs: list[dict[str, str]] = index["docs"]
+    return docs
+
+
+def test_catalog_page_is_the_page_markdown_would_make_and_search_skips_the_cards(
+        tmp_path: Path) -> None:
+    # The same site twice: once as shipped, once with a catalog template whose marker
+    # lines are removed (MkDocs converts the block like any raw HTML).
+    fast = make_site(tmp_path / "fast", docs={"notes.md": NOTES})
+    plain = make_site(tmp_path / "plain", docs={"notes.md": NOTES},
+                      plugin={"templates": "overrides"})
+    builtin = (render.builtin_templates() / "catalog.md.j2").read_text()
+    assert START in builtin and END in builtin
+    (plain / "overrides").mkdir()
+    (plain / "overrides" / "catalog.md.j2").write_text(
+        "".join(line for line in builtin.splitlines(keepends=True)
+                if line.strip() not in (START, END)))
+    for root in (fast, plain):
+        result = mkdocs_build(root)
+        assert result.returncode == 0, result.stdout
+    page = (fast / "site" / "catalog" / "index.html").read_text()
+    assert page == (plain / "site" / "catalog" / "index.html").read_text()
+    assert 'data-id="ledgerline"' in page and 'id="cd-filters"' in page
+    assert "data-connector-docs-verbatim" not in page
+
+    # A writer's page keeps its markers as comments and is converted as usual.
+    notes = (fast / "site" / "notes" / "index.html").read_text()
+    assert "<strong>bold</strong>" in notes and "data-connector-docs-verbatim" not in notes
+
+    # Search: the catalog page is indexed by its own text, the connectors by their guides.
+    card_text = "Chatterbox"  # a connector name, printed on its card
+    fast_docs, plain_docs = _search_docs(fast), _search_docs(plain)
+    assert any(card_text in d["text"] for d in plain_docs if d["location"].startswith("catalog/"))
+    catalog_docs = [d for d in fast_docs if d["location"].startswith("catalog/")]
+    assert [d["location"] for d in catalog_docs] == ["catalog/"]
+    assert "connectors" in catalog_docs[0]["text"] and card_text not in catalog_docs[0]["text"]
+    assert any(d["location"].startswith("connectors/chatterbox/") for d in fast_docs)
+
+
+def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
+    verbatim = Verbatim()
+    markdown = (f"# Page\n\n{START}\n<p>one</p>\n{END}\n\ntext\n\n{START}\n<p>two</p>\n"
+                f"<p>more</p>\n{END}\n")
+    cut = verbatim.cut("page.md", markdown)
+    assert "<p>one</p>" not in cut and "<p>two</p>" not in cut and START not in cut
+    # What MkDocs would make of it, with a forged placeholder (another nonce) beside.
+    forged = Verbatim()._placeholder(0)
+    html = cut.replace("# Page", "<h1>Page</h1>" + forged)
+    restored, missing = verbatim.restore("page.md", html)
+    assert missing == 0
+    assert restored.index("<p>one</p>") < restored.index("text") < restored.index("<p>two</p>")
+    assert "<p>two</p>\n<p>more</p>\n" in restored
+    assert forged in restored  # left as it was: only this build's nonce is replaced
+    # Once restored, the regions are gone: a later page of that name starts afresh.
+    assert verbatim.restore("page.md", cut) == (cut, 0)
+
+
+def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> None:
+    verbatim = Verbatim()
+    verbatim.cut("catalog/index.md", f"{START}\n<p>cards</p>\n{END}\n")
+    assert verbatim.restore("catalog/index.md", "<html>no content</html>") == (
+        "<html>no content</html>", 1)
+    text = f"{START}\nnot closed\n"
+    assert verbatim.cut("other.md", text) == text
+    assert "other.md" not in verbatim.regions
