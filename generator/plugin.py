@@ -354,9 +354,19 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        if page.file.src_uri not in self.generated:  # only what our templates wrote
+        # Only the index pages: all theirs is template output (a guide holds the writer's
+        # overlay, whose Markdown might show the markers in a code block).
+        if page.file.src_uri not in self.generated \
+                or page.file.src_uri.startswith("connectors/"):
             return markdown
         return self.verbatim.cut(page.file.src_uri, markdown)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        anchors = self.verbatim.anchors(page.file.src_uri)
+        if anchors and page.present_anchor_ids is not None:  # for MkDocs' link validation
+            page.present_anchor_ids |= anchors
+        return html
 
     @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -1,5 +1,5 @@
-"""Process-level settings for the heavy stages (load, validate, render): garbage
-collector thresholds and forked workers."""
+"""Process-level settings for the heavy stages (load, validate, render): the garbage
+collector, paused, and forked workers."""
 
 from __future__ import annotations
 
@@ -117,7 +117,9 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
     # Everything alive now is set aside from garbage collection until the shares are
     # done: a collection in a child would otherwise write to the header of every object
     # it inherited, copying the parent's memory page by page, and in either process it
-    # would walk objects that live to the end of the build.
+    # would walk objects that live to the end of the build. (When something else froze
+    # objects already, ours stay frozen too: unfreezing would thaw theirs.)
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         # With fork, the executor starts every worker before its own manager thread.
@@ -127,5 +129,6 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int,
             parts = [_run_share(shares[0]), *(future.result() for future in pending)]
     finally:
         _JOB = None
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
     return [result for part in parts for result in part]

@@ -114,3 +114,31 @@ def test_generate_writes_pages_and_export_matches_schema(run, tmp_path: Path) ->
     assert "coinrail" not in ids and "helpnest" not in ids and "ledgerline" in ids
     levels = {c["id"]: c["level"] for c in data["connectors"]}
     assert levels["ledgerline"] == "stable" and levels["chatterbox"] == "beta"
+
+
+def test_build_leaves_the_collector_on_for_mkdocs(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                  tmp_path: Path) -> None:
+    """The stages pause the garbage collector; MkDocs' pages make reference cycles, so
+    `build` must run MkDocs with it on (the plugin pauses it around its own stages)."""
+    import gc
+
+    from generator import catalog as catalog_mod
+    from generator import safebuild
+
+    seen: dict[str, bool] = {}
+
+    def fake_build(config: Path, site_dir: str | None, strict: bool) -> Path:
+        seen["build"] = gc.isenabled()
+        return tmp_path
+
+    monkeypatch.setattr(safebuild, "build", fake_build)
+    assert run("build").exit_code == 0
+    real_load = catalog_mod.load_catalog
+
+    def spying_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen["validate"] = gc.isenabled()
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_mod, "load_catalog", spying_load)
+    run("validate")
+    assert seen == {"build": True, "validate": False}

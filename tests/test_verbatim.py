@@ -17,6 +17,19 @@ NOTES = f"""# Notes
 {START}
 Some **bold** prose between the markers of a writer's own page.
 {END}
+
+[The list](catalog/index.md#cd-catalog) and [a missing anchor](catalog/index.md#cd-nope).
+"""
+# A writer's overlay may show the markers in a code block: guides are never cut.
+OVERLAY = f"""# Ledgerline
+
+To keep a block out of Markdown, a template writes:
+
+```html
+{START}
+<p>raw</p>
+{END}
+```
 """
 
 
@@ -30,18 +43,23 @@ def test_catalog_page_is_the_page_markdown_would_make_and_search_skips_the_cards
         tmp_path: Path) -> None:
     # The same site twice: once as shipped, once with a catalog template whose marker
     # lines are removed (MkDocs converts the block like any raw HTML).
-    fast = make_site(tmp_path / "fast", docs={"notes.md": NOTES})
-    plain = make_site(tmp_path / "plain", docs={"notes.md": NOTES},
-                      plugin={"templates": "overrides"})
+    docs = {"notes.md": NOTES, "connectors/ledgerline.md": OVERLAY}
+    fast = make_site(tmp_path / "fast", docs=docs)
+    plain = make_site(tmp_path / "plain", docs=docs, plugin={"templates": "overrides"})
     builtin = (render.builtin_templates() / "catalog.md.j2").read_text()
     assert START in builtin and END in builtin
     (plain / "overrides").mkdir()
     (plain / "overrides" / "catalog.md.j2").write_text(
         "".join(line for line in builtin.splitlines(keepends=True)
                 if line.strip() not in (START, END)))
+    logs = {}
     for root in (fast, plain):
         result = mkdocs_build(root)
         assert result.returncode == 0, result.stdout
+        logs[root] = result.stdout
+    # MkDocs' link validation still knows the ids inside the block.
+    assert logs[fast].count("does not contain an anchor") == 1, logs[fast]
+    assert "#cd-nope" in logs[fast] and "#cd-catalog" not in logs[fast]
     page = (fast / "site" / "catalog" / "index.html").read_text()
     assert page == (plain / "site" / "catalog" / "index.html").read_text()
     assert 'data-id="ledgerline"' in page and 'id="cd-filters"' in page
@@ -50,6 +68,9 @@ def test_catalog_page_is_the_page_markdown_would_make_and_search_skips_the_cards
     # A writer's page keeps its markers as comments and is converted as usual.
     notes = (fast / "site" / "notes" / "index.html").read_text()
     assert "<strong>bold</strong>" in notes and "data-connector-docs-verbatim" not in notes
+    guide = (fast / "site" / "connectors" / "ledgerline" / "index.html").read_text()
+    assert "connector-docs:verbatim --&gt;" in guide and "&lt;p&gt;raw&lt;/p&gt;" in guide
+    assert "data-connector-docs-verbatim" not in guide
 
     # Search: the catalog page is indexed by its own text, the connectors by their guides.
     card_text = "Chatterbox"  # a connector name, printed on its card
@@ -81,6 +102,11 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
 
 def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> None:
     verbatim = Verbatim()
+    cut = verbatim.cut("catalog/index.md",
+                       f'{START}\n<p id="a&amp;b">cards</p><a name="n"></a>\n{END}\n')
+    assert verbatim.anchors("catalog/index.md") == {"a&b", "n"}
+    twice = verbatim.restore("catalog/index.md", cut + cut)  # content printed twice
+    assert twice[0].count("<p id=") == 2 and twice[1] == 0
     verbatim.cut("catalog/index.md", f"{START}\n<p>cards</p>\n{END}\n")
     assert verbatim.restore("catalog/index.md", "<html>no content</html>") == (
         "<html>no content</html>", 1)
