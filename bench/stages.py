@@ -61,7 +61,7 @@ def run(project: Path) -> dict[str, Any]:
     from generator import pages, render
     from generator import project as project_mod
     from generator.options import from_mkdocs_yml
-    from generator.runtime import relaxed_gc
+    from generator.runtime import paused_gc
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     times: dict[str, float] = {}
@@ -70,7 +70,7 @@ def run(project: Path) -> dict[str, Any]:
     opts = from_mkdocs_yml(project / "mkdocs.yml")
     templates = str(opts.path(opts.templates)) if opts.templates else None
     start = time.perf_counter()
-    with relaxed_gc():  # as the plugin's on_files
+    with paused_gc():  # as the plugin's on_files
         proj = project_mod.load(opts)
         loaded = time.perf_counter()
         specs = pages.plan(proj)

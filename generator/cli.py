@@ -18,7 +18,7 @@ from . import diagnostics, export, pages, render
 from .diagnostics import ConnectorDocsError, Diagnostic
 from .options import Options, from_mkdocs_yml, override
 from .project import Project, load
-from .runtime import relaxed_gc
+from .runtime import paused_gc
 
 
 def _abs(value: str | None) -> str | None:
@@ -89,7 +89,7 @@ def main(ctx: click.Context, config_file: str) -> None:
     # The stages run with the collector paused; `build` runs all of MkDocs, whose pages
     # make reference cycles: there the plugin pauses it around its own stages only.
     if ctx.invoked_subcommand != "build":
-        ctx.with_resource(relaxed_gc())
+        ctx.with_resource(paused_gc())
 
 
 @main.command()

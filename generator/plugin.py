@@ -31,7 +31,7 @@ from .catalog import LoadCache
 from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import Redactor, ScanMemory, scan_site
-from .runtime import relaxed_gc
+from .runtime import paused_gc
 from .verbatim import Verbatim
 
 log = logging.getLogger(LOGGER_NAME)
@@ -197,7 +197,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         return str(target)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        with relaxed_gc():
+        with paused_gc():
             files = self._add_pages(files, config)
         if not self.serving:  # MkDocs renders thousands of pages next: free what we can
             escape.forget()

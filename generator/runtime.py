@@ -20,7 +20,7 @@ R = TypeVar("R")
 
 
 @contextmanager
-def relaxed_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """No garbage-collector passes inside the block; the collector's previous state is
     restored afterwards (``mkdocs serve`` lives on with MkDocs' own settings). Loading a
     catalog allocates millions of objects that all live to the end of the stages, and

@@ -66,12 +66,12 @@ def gc_state(_: int) -> tuple[bool, int]:
 
 def test_collector_is_paused_in_the_stages_and_restored_after() -> None:
     assert gc.isenabled()
-    with runtime.relaxed_gc():
+    with runtime.paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()  # a caller that had turned it off keeps it off
     try:
-        with runtime.relaxed_gc():
+        with runtime.paused_gc():
             pass
         assert not gc.isenabled()
     finally:
