@@ -354,18 +354,24 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        # Only the index pages: all theirs is template output (a guide holds the writer's
-        # overlay, whose Markdown might show the markers in a code block).
-        if page.file.src_uri not in self.generated \
-                or page.file.src_uri.startswith("connectors/"):
+        # Generated pages only. On a guide only the digest-checked blocks: it holds the
+        # writer's overlay, whose Markdown might show the plain markers in a code block.
+        src = page.file.src_uri
+        if src not in self.generated:
             return markdown
-        return self.verbatim.cut(page.file.src_uri, markdown)
+        return self.verbatim.cut(src, markdown, index_page=not src.startswith("connectors/"))
 
+    @event_priority(100)  # other plugins see the page content whole
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        anchors = self.verbatim.anchors(page.file.src_uri)
+        src = page.file.src_uri
+        anchors = self.verbatim.anchors(src)
         if anchors and page.present_anchor_ids is not None:  # for MkDocs' link validation
             page.present_anchor_ids |= anchors
+        html, missing = self.verbatim.restore_content(src, html)
+        if missing:
+            log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
+                        "Markdown conversion")
         return html
 
     @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)

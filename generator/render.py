@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 
 import jinja2
 
-from . import escape
+from . import escape, verbatim
 from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .escape import Markdown
 from .pages import PageSpec, ParamRow
@@ -83,19 +83,35 @@ def _json(value: Any) -> Markdown:
     return escape.code(text)
 
 
+def _param_cells(r: ParamRow) -> tuple[str, str, str, str, str, str]:
+    """A parameter's cells (name, type, required, default, allowed values, description),
+    each escaped as a template prints it."""
+    default = _json(r.default) if r.default is not None else "&mdash;"
+    allowed = ", ".join(_json(v) for v in r.enum) if r.enum else "&mdash;"
+    return (escape.code(r.name), escape.cell(r.type), "yes" if r.required else "no",
+            default, allowed, escape.cell(r.description))
+
+
 def param_rows(rows: Iterable[ParamRow]) -> Markdown:
-    """The body of a parameter table (``_params.md.j2``), a line per parameter: name,
-    type, required, default, allowed values, description, each escaped as a template
-    prints it. Written here rather than as a template loop: a catalog prints tens of
-    thousands of rows, and the loop was a third of rendering a guide."""
-    lines = []
-    for r in rows:
-        default = _json(r.default) if r.default is not None else "&mdash;"
-        allowed = ", ".join(_json(v) for v in r.enum) if r.enum else "&mdash;"
-        lines.append(f"| {escape.code(r.name)} | {escape.cell(r.type)} | "
-                     f"{'yes' if r.required else 'no'} | {default} | {allowed} | "
-                     f"{escape.cell(r.description)} |")
-    return Markdown("\n".join(lines))
+    """The body of a Markdown parameter table, a line per parameter (for a template that
+    writes its own header lines)."""
+    return Markdown("\n".join(f"| {' | '.join(_param_cells(r))} |" for r in rows))
+
+
+PARAM_COLUMNS = ("Parameter", "Type", "Required", "Default", "Allowed values", "Description")
+_PARAM_HEAD = ("<table>\n<thead>\n<tr>\n" + "".join(f"<th>{c}</th>\n" for c in PARAM_COLUMNS)
+               + "</tr>\n</thead>\n<tbody>\n")
+
+
+def param_table(rows: Iterable[ParamRow]) -> Markdown:
+    """A parameter table (``_params.md.j2``) as the HTML Python-Markdown makes of the same
+    table in Markdown, marked for the plugin to pass through (``verbatim.html_block``):
+    tables were four fifths of MkDocs converting the guides. Written here rather than as
+    a template loop: a catalog prints tens of thousands of rows. Every cell is escaped
+    text or ``<code>``, which HTML reads as Markdown would (entities stay entities)."""
+    body = "".join("<tr>\n" + "".join(f"<td>{str.strip(c)}</td>\n" for c in _param_cells(r))
+                   + "</tr>\n" for r in rows)
+    return Markdown(verbatim.html_block(f"{_PARAM_HEAD}{body}</tbody>\n</table>"))
 
 
 @cache
@@ -121,6 +137,7 @@ def _env(override: str | None) -> jinja2.Environment:
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
         anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=h, date=datefmt,
         json=_json, history=history_svg, md=Markdown, param_rows=param_rows,
+        param_table=param_table,
     )
     env.globals.update(level_label=LEVEL_LABELS)
     return env

@@ -1,22 +1,27 @@
-"""Raw HTML that MkDocs need not read: a template of an index page marks a region of
-finished HTML (the app catalog's filter form and cards, ~1 MB at 1,000 connectors)
-between two marker lines, and the plugin takes the region out of the page's Markdown
-before MkDocs converts it, leaving a placeholder, and puts it back into the finished page.
+"""Raw HTML that MkDocs need not read. A template marks a region of finished HTML, and
+the plugin takes it out of the page's Markdown before MkDocs converts it, leaving a
+placeholder, and puts it back afterwards. Python-Markdown would only have passed the
+region through as raw HTML (or, for a parameter table, built the same HTML from Markdown
+table syntax, at a cost: tables were four fifths of converting the real catalog's guides);
+what is saved is its parsers walking the region. Two kinds:
 
-Python-Markdown would only have passed the region through as a raw HTML block, so the
-page is the same (when the region is block-level HTML after a blank line, as in the
-shipped template); what is saved is its HTML parser walking the region (Markdown's raw
-block detection, MkDocs' own raw-HTML pass, and the search plugin's indexer, which then
-indexes the page without the cards: a connector is found through its own guide). The
-region's ids are handed to MkDocs' link validation, which would otherwise not see them.
-Other plugins' ``on_page_content`` sees the placeholder, not the region. Without the
-plugin (``connector-docs generate`` for a plain MkDocs build) the markers are plain HTML
-comments and MkDocs converts the region as before. Connector guides are never cut: they
-hold the writer's overlay, whose Markdown may show the markers in a code block.
+* ``START``/``END`` (the app catalog's filter form and cards, ~1 MB at 1,000
+  connectors): put back into the finished page (``on_post_page``), so MkDocs' raw-HTML
+  pass and the search indexer skip it too; the search then finds a connector through its
+  own guide. Cut on index pages only: all their text is template output.
+* :func:`html_block` (a guide's parameter tables): carries a digest of its HTML and is cut
+  only when the digest matches, so text a writer's overlay shows in a code block is never
+  taken for one. Put back into the page content (``on_page_content``): the search indexes
+  the tables as before, and other plugins see them.
+
+The regions' ids are handed to MkDocs' link validation, which would otherwise not see
+them. Without the plugin (``connector-docs generate`` for a plain MkDocs build) the markers
+are plain HTML comments and MkDocs converts the regions as raw HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import secrets
@@ -24,52 +29,92 @@ import secrets
 START = "<!-- connector-docs:verbatim -->"
 END = "<!-- connector-docs:end-verbatim -->"
 _REGION = re.compile(rf"^{re.escape(START)}\n(.*?)^{re.escape(END)}$", re.M | re.S)
+HTML_END = "<!-- connector-docs:end-html -->"
+_HTML_REGION = re.compile(r"^<!-- connector-docs:html ([0-9a-f]{16}) -->\n(.*?)^"
+                          rf"{re.escape(HTML_END)}$", re.M | re.S)
+
+
+def _digest(body: str) -> str:
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def html_block(body: str) -> str:
+    """``body`` (finished, escaped HTML of block elements, no blank line) marked for the
+    plugin to pass through untouched; put back into the page content."""
+    return f"<!-- connector-docs:html {_digest(body)} -->\n{body}\n{HTML_END}"
 # What MkDocs' link validation counts as an anchor in raw HTML: ids, and names of <a>.
 _ANCHOR = re.compile(r'<[^>]*?\bid="([^"]*)"|<a\b[^>]*?\bname="([^"]*)"')
 
 
 class Verbatim:
-    """The regions cut out of each page, until the page is finished. The placeholder
-    carries a random nonce (one per plugin instance, so per `mkdocs serve` process), so no
-    page text can forge one."""
+    """The regions cut out of each page, until they are put back. The placeholders carry
+    a random nonce (one per plugin instance, so per `mkdocs serve` process), so no page
+    text can forge one."""
 
     def __init__(self) -> None:
         self.nonce = secrets.token_hex(8)
-        self.regions: dict[str, list[str]] = {}
+        self.regions: dict[str, list[str]] = {}  # put back into the finished page
+        self.content: dict[str, list[str]] = {}  # put back into the page content
 
-    def _placeholder(self, index: int) -> str:
-        return f'<div data-connector-docs-verbatim="{self.nonce}-{index}"></div>'
+    def _placeholder(self, kind: str, index: int) -> str:
+        return f'<div data-connector-docs-verbatim="{self.nonce}-{kind}{index}"></div>'
 
-    def cut(self, key: str, markdown: str) -> str:
-        """``markdown`` with each marked region replaced by a placeholder block."""
+    def cut(self, key: str, markdown: str, *, index_page: bool) -> str:
+        """``markdown`` with each marked region replaced by a placeholder block: the
+        digest-checked ones always, the plain ``START``/``END`` ones on an index page."""
+        content: list[str] = []
         regions: list[str] = []
+
+        def keep_content(match: re.Match[str]) -> str:
+            body = match.group(2).removesuffix("\n")
+            if _digest(body) != match.group(1):
+                return match.group()
+            content.append(body)
+            return self._placeholder("c", len(content) - 1)
 
         def keep(match: re.Match[str]) -> str:
             regions.append(match.group(1).removesuffix("\n"))
-            return self._placeholder(len(regions) - 1)
+            return self._placeholder("p", len(regions) - 1)
 
-        markdown = _REGION.sub(keep, markdown)
-        if regions:
-            self.regions[key] = regions
-        else:
-            self.regions.pop(key, None)
+        if "<!-- connector-docs:html " in markdown:
+            markdown = _HTML_REGION.sub(keep_content, markdown)
+        if index_page:
+            markdown = _REGION.sub(keep, markdown)
+        for store, found in ((self.content, content), (self.regions, regions)):
+            if found:
+                store[key] = found
+            else:
+                store.pop(key, None)
         return markdown
 
     def anchors(self, key: str) -> set[str]:
         """The ids in the regions of ``key``: MkDocs finds the anchors of raw HTML while
         converting a page, and would miss these (links to them would be reported)."""
-        return {html.unescape(a or b) for region in self.regions.get(key, [])
+        return {html.unescape(a or b)
+                for region in self.regions.get(key, []) + self.content.get(key, [])
                 for a, b in _ANCHOR.findall(region)}
 
+    def restore_content(self, key: str, content: str) -> tuple[str, int]:
+        """The page content (HTML) with the digest-checked regions of ``key`` back, and
+        how many placeholders were missing."""
+        # Markdown ends a raw block with a blank line, a table without: the page is the
+        # same as from Markdown table syntax, byte for byte.
+        return self._restore(content, "c", self.content.pop(key, []), after="\n\n")
+
     def restore(self, key: str, page: str) -> tuple[str, int]:
-        """``page`` (HTML) with the regions of ``key`` back in place (wherever the theme
-        printed the content), and how many placeholders were missing (a theme or plugin
-        that dropped the page content)."""
-        regions = self.regions.pop(key, [])
+        """``page`` (HTML) with the other regions of ``key`` back in place (wherever the
+        theme printed the content), and how many placeholders were missing (a theme or
+        plugin that dropped the page content)."""
+        return self._restore(page, "p", self.regions.pop(key, []))
+
+    def _restore(self, text: str, kind: str, regions: list[str],
+                 after: str = "") -> tuple[str, int]:
         missing = 0
         for index, region in enumerate(regions):
-            placeholder = self._placeholder(index)
-            if placeholder not in page:
+            placeholder = self._placeholder(kind, index)
+            if placeholder not in text:
                 missing += 1
-            page = page.replace(placeholder, region)
-        return page, missing
+            if after:
+                text = text.replace(placeholder + after, region + "\n")
+            text = text.replace(placeholder, region)
+        return text, missing

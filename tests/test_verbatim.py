@@ -1,6 +1,7 @@
-"""The app catalog's raw HTML reaches the finished page without MkDocs reading it
-(generator/verbatim.py): the same page, a search index without the cards, and nothing a
-page's own text can forge."""
+"""Raw HTML of generated pages reaches the site without MkDocs reading it
+(generator/verbatim.py): the app catalog's cards (the same page, a search index without
+them) and the guides' parameter tables (the same pages and search index as from Markdown
+tables), and nothing a page's own text can forge."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from pathlib import Path
 
 from generator import render
-from generator.verbatim import END, START, Verbatim
+from generator.verbatim import END, HTML_END, START, Verbatim, html_block
 
 from .helpers import make_site, mkdocs_build
 
@@ -86,10 +87,10 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
     verbatim = Verbatim()
     markdown = (f"# Page\n\n{START}\n<p>one</p>\n{END}\n\ntext\n\n{START}\n<p>two</p>\n"
                 f"<p>more</p>\n{END}\n")
-    cut = verbatim.cut("page.md", markdown)
+    cut = verbatim.cut("page.md", markdown, index_page=True)
     assert "<p>one</p>" not in cut and "<p>two</p>" not in cut and START not in cut
     # What MkDocs would make of it, with a forged placeholder (another nonce) beside.
-    forged = Verbatim()._placeholder(0)
+    forged = Verbatim()._placeholder("p", 0)
     html = cut.replace("# Page", "<h1>Page</h1>" + forged)
     restored, missing = verbatim.restore("page.md", html)
     assert missing == 0
@@ -103,13 +104,77 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
 def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> None:
     verbatim = Verbatim()
     cut = verbatim.cut("catalog/index.md",
-                       f'{START}\n<p id="a&amp;b">cards</p><a name="n"></a>\n{END}\n')
+                       f'{START}\n<p id="a&amp;b">cards</p><a name="n"></a>\n{END}\n',
+                       index_page=True)
     assert verbatim.anchors("catalog/index.md") == {"a&b", "n"}
     twice = verbatim.restore("catalog/index.md", cut + cut)  # content printed twice
     assert twice[0].count("<p id=") == 2 and twice[1] == 0
-    verbatim.cut("catalog/index.md", f"{START}\n<p>cards</p>\n{END}\n")
+    verbatim.cut("catalog/index.md", f"{START}\n<p>cards</p>\n{END}\n", index_page=True)
     assert verbatim.restore("catalog/index.md", "<html>no content</html>") == (
         "<html>no content</html>", 1)
     text = f"{START}\nnot closed\n"
-    assert verbatim.cut("other.md", text) == text
+    assert verbatim.cut("other.md", text, index_page=True) == text
     assert "other.md" not in verbatim.regions
+
+
+# The parameter table as a Markdown table: what the guides were before param_table.
+MARKDOWN_PARAMS = """{% macro params_table(rows) -%}
+{% if rows %}
+| Parameter | Type | Required | Default | Allowed values | Description |
+| --- | --- | --- | --- | --- | --- |
+{{ rows|param_rows }}
+{% else %}
+This operation takes no parameters.
+{% endif %}
+{%- endmacro %}
+"""
+# An overlay showing a marked block in a code block: its digest does not match (edited).
+SHOWN = html_block("<table><tr><td>shown</td></tr></table>").replace("shown", "edited")
+SHOWING = f"# Ledgerline\n\nA marked block looks like this:\n\n```html\n{SHOWN}\n```\n"
+
+
+def test_guide_tables_are_the_html_markdown_would_make_and_stay_searchable(
+        tmp_path: Path) -> None:
+    docs = {"connectors/ledgerline.md": SHOWING}
+    fast = make_site(tmp_path / "fast", docs=docs)
+    plain = make_site(tmp_path / "plain", docs=docs, plugin={"templates": "overrides"})
+    (plain / "overrides").mkdir()
+    (plain / "overrides" / "_params.md.j2").write_text(MARKDOWN_PARAMS)
+    for root in (fast, plain):
+        result = mkdocs_build(root)
+        assert result.returncode == 0, result.stdout
+    guides = sorted(p.relative_to(fast / "site")
+                    for p in (fast / "site" / "connectors").rglob("index.html"))
+    assert len(guides) >= 5
+    tables = 0
+    for rel in guides:
+        page = (fast / "site" / rel).read_text()
+        assert page == (plain / "site" / rel).read_text(), rel
+        assert "data-connector-docs-verbatim" not in page and "<!-- connector-docs" not in page
+        tables += page.count("<th>Allowed values</th>")
+    assert tables >= 10
+    # The tables are indexed as before: a parameter's description is found.
+    assert _search_docs(fast) == _search_docs(plain)
+    assert any("ID of the customer the invoice is addressed to" in d["text"]
+               for d in _search_docs(fast) if d["location"].startswith("connectors/ledgerline/"))
+    # The overlay's shown block stays a code block (its digest does not match).
+    shown = (fast / "site" / "connectors" / "ledgerline" / "index.html").read_text()
+    assert "&lt;td&gt;edited&lt;/td&gt;" in shown
+
+
+def test_marked_html_is_cut_only_when_its_digest_matches() -> None:
+    verbatim = Verbatim()
+    block = html_block('<table>\n<tr><td id="t">x</td></tr>\n</table>')
+    edited = block.replace(">x<", ">y<")
+    cut = verbatim.cut("connectors/a.md", f"# A\n\n{block}\n\n{edited}\n\nend\n",
+                       index_page=False)
+    assert cut.count("data-connector-docs-verbatim") == 1 and ">y<" in cut
+    assert verbatim.anchors("connectors/a.md") == {"t"}
+    # Put back into the content, without the blank line Markdown gives a raw block.
+    html = cut.replace("# A", "<h1>A</h1>").replace("\n\nend", "\nend")
+    restored, missing = verbatim.restore_content("connectors/a.md", html)
+    assert missing == 0 and '<td id="t">x</td></tr>\n</table>\n' in restored
+    assert HTML_END not in restored.split(">y<")[0]
+    # The plain markers are not cut on a guide.
+    text = f"{START}\n<p>raw</p>\n{END}\n"
+    assert verbatim.cut("connectors/a.md", text, index_page=False) == text
