@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, warning
 KNOWN = ("before you begin", "authentication", "troubleshooting", "notes")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _H3 = re.compile(r"^###\s+(.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _split(lines: list[str], pattern: re.Pattern[str]) -> tuple[str, list[tuple[
     parts: list[tuple[str, list[str]]] = []
     fenced = False
     for line in lines:
-        if _FENCE.match(line):
+        if FENCE.match(line):
             fenced = not fenced
         match = None if fenced else pattern.match(line)
         if match:

@@ -32,7 +32,7 @@ from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import Redactor, ScanMemory, scan_site
 from .runtime import paused_gc
-from .verbatim import Verbatim
+from .verbatim import UNCUT, Verbatim
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -372,6 +372,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         if missing:
             log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
                         "Markdown conversion")
+        if src in self.generated and UNCUT in html:
+            log.warning(f"{src}: a parameter table was converted by Markdown: a template "
+                        "indented its block; keep `{{ rows|param_table }}` at the start of a "
+                        "line")
         return html
 
     @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)

@@ -10,9 +10,11 @@ what is saved is its parsers walking the region. Two kinds:
   pass and the search indexer skip it too; the search then finds a connector through its
   own guide. Cut on index pages only: all their text is template output.
 * :func:`html_block` (a guide's parameter tables): carries a digest of its HTML and is cut
-  only when the digest matches, so text a writer's overlay shows in a code block is never
-  taken for one. Put back into the page content (``on_page_content``): the search indexes
-  the tables as before, and other plugins see them.
+  only when the digest matches and it is not inside a fenced code block, so what a
+  writer's overlay shows is never taken for one. It must start at the beginning of a line
+  (an indented one is left to Markdown, and the plugin warns). Put back into the page
+  content (``on_page_content``): the search indexes the tables as before, and other
+  plugins' ``on_page_content`` see them (``page.markdown`` holds the placeholder).
 
 The regions' ids are handed to MkDocs' link validation, which would otherwise not see
 them. Without the plugin (``connector-docs generate`` for a plain MkDocs build) the markers
@@ -26,12 +28,17 @@ import html
 import re
 import secrets
 
+from .overlay import FENCE
+
 START = "<!-- connector-docs:verbatim -->"
 END = "<!-- connector-docs:end-verbatim -->"
 _REGION = re.compile(rf"^{re.escape(START)}\n(.*?)^{re.escape(END)}$", re.M | re.S)
 HTML_END = "<!-- connector-docs:end-html -->"
-_HTML_REGION = re.compile(r"^<!-- connector-docs:html ([0-9a-f]{16}) -->\n(.*?)^"
-                          rf"{re.escape(HTML_END)}$", re.M | re.S)
+# The body: lines none of which starts a comment, so a lone opening line (shown in a code
+# block, say) never reaches across to the end line of the next block.
+_HTML_REGION = re.compile(r"^<!-- connector-docs:html ([0-9a-f]{16}) -->\n"
+                          r"((?:(?!<!--)[^\n]*\n)*?)" rf"{re.escape(HTML_END)}$", re.M)
+UNCUT = "<!-- connector-docs:html "  # in converted HTML: a block Markdown has read
 
 
 def _digest(body: str) -> str:
@@ -65,9 +72,12 @@ class Verbatim:
         content: list[str] = []
         regions: list[str] = []
 
+        fences = _fences(markdown) if "```" in markdown or "~~~" in markdown else []
+
         def keep_content(match: re.Match[str]) -> str:
             body = match.group(2).removesuffix("\n")
-            if _digest(body) != match.group(1):
+            if _digest(body) != match.group(1) \
+                    or any(a <= match.start() < b for a, b in fences):
                 return match.group()
             content.append(body)
             return self._placeholder("c", len(content) - 1)
@@ -109,6 +119,8 @@ class Verbatim:
 
     def _restore(self, text: str, kind: str, regions: list[str],
                  after: str = "") -> tuple[str, int]:
+        """``text`` with the regions back, and how many placeholders were missing or left
+        over (one of this instance's that no region filled: the page was cut twice, say)."""
         missing = 0
         for index, region in enumerate(regions):
             placeholder = self._placeholder(kind, index)
@@ -117,4 +129,23 @@ class Verbatim:
             if after:
                 text = text.replace(placeholder + after, region + "\n")
             text = text.replace(placeholder, region)
-        return text, missing
+        return text, missing + text.count(f'data-connector-docs-verbatim="{self.nonce}-{kind}')
+
+
+def _fences(markdown: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the fenced code blocks of ``markdown``, found as overlays
+    are read (``overlay.FENCE``): a block shown there is text, not one to cut."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    offset = 0
+    for line in markdown.splitlines(keepends=True):
+        if FENCE.match(line):
+            if start is None:
+                start = offset
+            else:
+                spans.append((start, offset + len(line)))
+                start = None
+        offset += len(line)
+    if start is not None:
+        spans.append((start, offset))
+    return spans

@@ -8,7 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator import render
+from generator.pages import ParamRow
 from generator.verbatim import END, HTML_END, START, Verbatim, html_block
 
 from .helpers import make_site, mkdocs_build
@@ -97,8 +103,9 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
     assert restored.index("<p>one</p>") < restored.index("text") < restored.index("<p>two</p>")
     assert "<p>two</p>\n<p>more</p>\n" in restored
     assert forged in restored  # left as it was: only this build's nonce is replaced
-    # Once restored, the regions are gone: a later page of that name starts afresh.
-    assert verbatim.restore("page.md", cut) == (cut, 0)
+    # Once restored, the regions are gone: a later page of that name starts afresh, and
+    # placeholders no region fills are counted (2 here).
+    assert verbatim.restore("page.md", cut) == (cut, 2)
 
 
 def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> None:
@@ -171,10 +178,74 @@ def test_marked_html_is_cut_only_when_its_digest_matches() -> None:
     assert cut.count("data-connector-docs-verbatim") == 1 and ">y<" in cut
     assert verbatim.anchors("connectors/a.md") == {"t"}
     # Put back into the content, without the blank line Markdown gives a raw block.
-    html = cut.replace("# A", "<h1>A</h1>").replace("\n\nend", "\nend")
+    html = markdown.markdown(cut)
     restored, missing = verbatim.restore_content("connectors/a.md", html)
-    assert missing == 0 and '<td id="t">x</td></tr>\n</table>\n' in restored
+    assert missing == 0 and '<td id="t">x</td></tr>\n</table>\n<!--' in restored
     assert HTML_END not in restored.split(">y<")[0]
+    # A placeholder this instance made but no region fills is counted.
+    again = verbatim.cut("connectors/a.md", block, index_page=False)
+    assert verbatim.restore_content("connectors/b.md", again) == (again, 1)
     # The plain markers are not cut on a guide.
     text = f"{START}\n<p>raw</p>\n{END}\n"
     assert verbatim.cut("connectors/a.md", text, index_page=False) == text
+
+
+def test_a_block_shown_in_a_code_block_is_left_alone() -> None:
+    verbatim = Verbatim()
+    block = html_block("<table>\n<tr><td>x</td></tr>\n</table>")
+    opening = block.splitlines()[0]
+    # An unedited copy in a fence (its digest matches), then a lone opening line in a
+    # fence before a real block: only the real block is cut.
+    text = (f"```html\n{block}\n```\n\n~~~\n{opening}\n~~~\n\nText.\n\n{block}\n")
+    cut = verbatim.cut("connectors/a.md", text, index_page=False)
+    assert cut.count("data-connector-docs-verbatim") == 1
+    assert cut.startswith(f"```html\n{block}\n```\n\n~~~\n{opening}\n~~~\n\nText.\n\n<div ")
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+_VALUE = st.none() | st.booleans() | st.integers() | _TEXT | st.lists(_TEXT, max_size=2)
+_ROWS = st.lists(st.builds(ParamRow, name=_TEXT, type=_TEXT, required=st.booleans(),
+                           default=_VALUE, enum=st.lists(_VALUE, max_size=3).map(tuple),
+                           description=_TEXT, depth=st.just(0)), min_size=1, max_size=4)
+_HEAD = ("| Parameter | Type | Required | Default | Allowed values | Description |\n"
+         "| --- | --- | --- | --- | --- | --- |\n")
+
+
+@pytest.mark.parametrize("extensions", [
+    ["toc", "tables", "fenced_code"],  # MkDocs' own
+    ["toc", "tables", "attr_list", "md_in_html", "admonition", "pymdownx.superfences",
+     "pymdownx.details", "pymdownx.tabbed"],
+])
+@settings(max_examples=60, deadline=None)
+@given(rows=_ROWS)
+def test_param_table_is_the_html_of_the_markdown_table(extensions: list[str],
+                                                       rows: list[ParamRow]) -> None:
+    """Any parameter values: the table passed through is what Markdown makes of the
+    Markdown table of the same rows."""
+    around = "Request: <code>GET /x</code>\n\n{}\n\nAfter.\n"
+    expected = markdown.markdown(around.format(_HEAD + render.param_rows(rows)),
+                                 extensions=extensions)
+    verbatim = Verbatim()
+    cut = verbatim.cut("connectors/x.md", around.format(render.param_table(rows)),
+                       index_page=False)
+    assert "<table>" not in cut
+    got, missing = verbatim.restore_content(
+        "connectors/x.md", markdown.markdown(cut, extensions=extensions))
+    assert missing == 0 and got == expected
+
+
+INDENTED = MARKDOWN_PARAMS.replace(
+    "| Parameter | Type | Required | Default | Allowed values | Description |\n"
+    "| --- | --- | --- | --- | --- | --- |\n{{ rows|param_rows }}",
+    "!!! note\n\n{{ rows|param_table|indent(4, first=True) }}")
+
+
+def test_an_indented_table_is_reported(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", plugin={"templates": "overrides"},
+                     extra={"markdown_extensions": ["admonition"]})
+    (root / "overrides").mkdir()
+    (root / "overrides" / "_params.md.j2").write_text(INDENTED)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stdout
+    assert "a parameter table was converted by Markdown" in result.stdout
+    assert "connectors/ledgerline.md: a parameter table" in result.stdout
