@@ -25,6 +25,8 @@ class Options:
     stable_max_age_days: int = 14
     strict: bool = False
     templates: str | None = None
+    # The guides' parameter tables in the site search (about half its index).
+    search_parameters: bool = True
     base_dir: str = "."  # relative paths above are resolved against it (mkdocs.yml's folder)
     docs_dir: str = "docs"  # from mkdocs.yml, where writers' overlays live
     use_directory_urls: bool = True  # from mkdocs.yml: decides the guides' URLs
@@ -97,6 +99,8 @@ def validate(opts: Options, where: str) -> list[Any]:
     if opts.audience not in AUDIENCES:
         problems.append(error(where, f"audience must be one of {', '.join(AUDIENCES)}, not "
                               f"{opts.audience!r}"))
+    if not isinstance(opts.search_parameters, bool):
+        problems.append(error(where, "search_parameters must be true or false"))
     if not isinstance(opts.stable_max_age_days, int) or opts.stable_max_age_days < 0:
         problems.append(error(where, "stable_max_age_days must be a whole number >= 0"))
     for name in ("catalog", "smoke", "smoke_config", "templates"):

@@ -45,6 +45,7 @@ class ConnectorDocsConfig(Config):
     stable_max_age_days = c.Type(int, default=14)
     strict = c.Type(bool, default=False)
     templates = c.Optional(c.Type(str))
+    search_parameters = c.Type(bool, default=True)
 
 
 def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
@@ -368,10 +369,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         anchors = self.verbatim.anchors(src)
         if anchors and page.present_anchor_ids is not None:  # for MkDocs' link validation
             page.present_anchor_ids |= anchors
-        html, missing = self.verbatim.restore_content(src, html)
-        if missing:
-            log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
-                        "Markdown conversion")
+        if self.options is None or self.options.search_parameters:
+            html, missing = self.verbatim.restore_content(src, html)
+            if missing:
+                log.warning(f"{src}: {missing} block(s) of the generated page were lost in "
+                            "its Markdown conversion")
         if src in self.generated and UNCUT in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "
@@ -381,6 +383,9 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
     @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output, missing = self.verbatim.restore(page.file.src_uri, output)
+        if page.file.src_uri in self.verbatim.content:  # search_parameters: false
+            output, also = self.verbatim.restore_content(page.file.src_uri, output)
+            missing += also
         if missing:
             log.warning(f"{page.file.src_uri}: {missing} block(s) of the generated page did "
                         "not reach the finished HTML; does the theme print page.content?")

@@ -67,6 +67,11 @@ def test_bad_plugin_option_in_mkdocs_yml(run, tmp_path: Path) -> None:  # type: 
     assert result.exit_code == 1
     assert "unknown plugin option 'audiance'" in result.output
     assert "did you mean 'audience'?" in result.output
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - connector-docs:\n      search_parameters: maybe\n")
+    result = run("validate", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "search_parameters must be true or false" in result.output
 
 
 def test_validate_real_catalog_exits_0_with_located_warnings(run, real_catalog: Path) -> None:  # type: ignore[no-untyped-def]

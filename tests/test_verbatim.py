@@ -249,3 +249,26 @@ def test_an_indented_table_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "a parameter table was converted by Markdown" in result.stdout
     assert "connectors/ledgerline.md: a parameter table" in result.stdout
+
+
+def test_parameter_tables_can_stay_out_of_the_search(tmp_path: Path) -> None:
+    """search_parameters: false puts the tables back after the search indexer: the same
+    pages, an index without the parameters."""
+    shown = make_site(tmp_path / "shown")
+    hidden = make_site(tmp_path / "hidden", plugin={"search_parameters": False})
+    for root in (shown, hidden):
+        result = mkdocs_build(root)
+        assert result.returncode == 0, result.stdout
+        assert "lost" not in result.stdout and "not reach" not in result.stdout
+    guide = Path("site/connectors/ledgerline/index.html")
+    assert (hidden / guide).read_text() == (shown / guide).read_text()
+    assert "<th>Allowed values</th>" in (hidden / guide).read_text()
+    parameter = "ID of the customer the invoice is addressed to"
+    heading = "Create Invoice"  # the action's own heading stays searchable
+    for root, found in ((shown, True), (hidden, False)):
+        docs = [d for d in _search_docs(root)
+                if d["location"].startswith("connectors/ledgerline/")]
+        assert any(parameter in d["text"] for d in docs) is found
+        assert any(heading in d["title"] for d in docs)
+    sizes = [(root / "site/search/search_index.json").stat().st_size for root in (shown, hidden)]
+    assert sizes[1] < sizes[0]
