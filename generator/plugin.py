@@ -362,7 +362,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             return markdown
         return self.verbatim.cut(src, markdown, index_page=not src.startswith("connectors/"))
 
-    @event_priority(100)  # other plugins see the page content whole
+    @event_priority(100)  # other plugins see the page content whole (search_parameters)
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         src = page.file.src_uri
@@ -371,9 +371,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             page.present_anchor_ids |= anchors
         if self.options is None or self.options.search_parameters:
             html, missing = self.verbatim.restore_content(src, html)
-            if missing:
-                log.warning(f"{src}: {missing} block(s) of the generated page were lost in "
-                            "its Markdown conversion")
+        else:  # put back in on_post_page, after the search has indexed the page
+            missing = self.verbatim.missing_content(src, html)
+        if missing:
+            log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
+                        "Markdown conversion")
         if src in self.generated and UNCUT in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "

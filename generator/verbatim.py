@@ -14,7 +14,9 @@ what is saved is its parsers walking the region. Two kinds:
   writer's overlay shows is never taken for one. It must start at the beginning of a line
   (an indented one is left to Markdown, and the plugin warns). Put back into the page
   content (``on_page_content``): the search indexes the tables as before, and other
-  plugins' ``on_page_content`` see them (``page.markdown`` holds the placeholder).
+  plugins' ``on_page_content`` see them (``page.markdown`` holds the placeholder). With
+  the plugin option ``search_parameters: false`` they are put back into the finished
+  page instead, like the cards.
 
 The regions' ids are handed to MkDocs' link validation, which would otherwise not see
 them. Without the plugin (``connector-docs generate`` for a plain MkDocs build) the markers
@@ -56,15 +58,17 @@ _ANCHOR = re.compile(r'<[^>]*?\bid="([^"]*)"|<a\b[^>]*?\bname="([^"]*)"')
 class Verbatim:
     """The regions cut out of each page, until they are put back. The placeholders carry
     a random nonce (one per plugin instance, so per `mkdocs serve` process), so no page
-    text can forge one."""
+    text can forge one, and their page's name (hashed), so a page that prints another's
+    content (a print-site page, say) never gets its own regions put there."""
 
     def __init__(self) -> None:
         self.nonce = secrets.token_hex(8)
         self.regions: dict[str, list[str]] = {}  # put back into the finished page
         self.content: dict[str, list[str]] = {}  # put back into the page content
 
-    def _placeholder(self, kind: str, index: int) -> str:
-        return f'<div data-connector-docs-verbatim="{self.nonce}-{kind}{index}"></div>'
+    def _placeholder(self, key: str, kind: str, index: int) -> str:
+        page = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
+        return f'<div data-connector-docs-verbatim="{self.nonce}-{kind}-{page}-{index}"></div>'
 
     def cut(self, key: str, markdown: str, *, index_page: bool) -> str:
         """``markdown`` with each marked region replaced by a placeholder block: the
@@ -80,11 +84,11 @@ class Verbatim:
                     or any(a <= match.start() < b for a, b in fences):
                 return match.group()
             content.append(body)
-            return self._placeholder("c", len(content) - 1)
+            return self._placeholder(key, "c", len(content) - 1)
 
         def keep(match: re.Match[str]) -> str:
             regions.append(match.group(1).removesuffix("\n"))
-            return self._placeholder("p", len(regions) - 1)
+            return self._placeholder(key, "p", len(regions) - 1)
 
         if "<!-- connector-docs:html " in markdown:
             markdown = _HTML_REGION.sub(keep_content, markdown)
@@ -109,27 +113,33 @@ class Verbatim:
         how many placeholders were missing."""
         # Markdown ends a raw block with a blank line, a table without: the page is the
         # same as from Markdown table syntax, byte for byte.
-        return self._restore(content, "c", self.content.pop(key, []), after="\n\n")
+        return self._restore(key, content, "c", self.content.pop(key, []), after="\n\n")
+
+    def missing_content(self, key: str, content: str) -> int:
+        """How many placeholders of ``key``'s digest-checked regions ``content`` lacks."""
+        return sum(self._placeholder(key, "c", index) not in content
+                   for index in range(len(self.content.get(key, []))))
 
     def restore(self, key: str, page: str) -> tuple[str, int]:
         """``page`` (HTML) with the other regions of ``key`` back in place (wherever the
         theme printed the content), and how many placeholders were missing (a theme or
         plugin that dropped the page content)."""
-        return self._restore(page, "p", self.regions.pop(key, []))
+        return self._restore(key, page, "p", self.regions.pop(key, []))
 
-    def _restore(self, text: str, kind: str, regions: list[str],
+    def _restore(self, key: str, text: str, kind: str, regions: list[str],
                  after: str = "") -> tuple[str, int]:
         """``text`` with the regions back, and how many placeholders were missing or left
-        over (one of this instance's that no region filled: the page was cut twice, say)."""
+        over (one of this instance's that no region filled: the page was cut twice, or
+        it prints another page's content)."""
         missing = 0
         for index, region in enumerate(regions):
-            placeholder = self._placeholder(kind, index)
+            placeholder = self._placeholder(key, kind, index)
             if placeholder not in text:
                 missing += 1
             if after:
                 text = text.replace(placeholder + after, region + "\n")
             text = text.replace(placeholder, region)
-        return text, missing + text.count(f'data-connector-docs-verbatim="{self.nonce}-{kind}')
+        return text, missing + text.count(f'data-connector-docs-verbatim="{self.nonce}-{kind}-')
 
 
 def _fences(markdown: str) -> list[tuple[int, int]]:

@@ -96,7 +96,7 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
     cut = verbatim.cut("page.md", markdown, index_page=True)
     assert "<p>one</p>" not in cut and "<p>two</p>" not in cut and START not in cut
     # What MkDocs would make of it, with a forged placeholder (another nonce) beside.
-    forged = Verbatim()._placeholder("p", 0)
+    forged = Verbatim()._placeholder("page.md", "p", 0)
     html = cut.replace("# Page", "<h1>Page</h1>" + forged)
     restored, missing = verbatim.restore("page.md", html)
     assert missing == 0
@@ -185,6 +185,12 @@ def test_marked_html_is_cut_only_when_its_digest_matches() -> None:
     # A placeholder this instance made but no region fills is counted.
     again = verbatim.cut("connectors/a.md", block, index_page=False)
     assert verbatim.restore_content("connectors/b.md", again) == (again, 1)
+    assert verbatim.missing_content("connectors/a.md", "<p>no placeholder</p>") == 1
+    assert verbatim.missing_content("connectors/a.md", again) == 0
+    # A page printing another page's content gets only its own regions put back.
+    mine = verbatim.cut("connectors/b.md", html_block("<p>b</p>"), index_page=False)
+    restored, missing = verbatim.restore_content("connectors/b.md", mine + again)
+    assert "<p>b</p>" in restored and "<table>" not in restored and missing == 1
     # The plain markers are not cut on a guide.
     text = f"{START}\n<p>raw</p>\n{END}\n"
     assert verbatim.cut("connectors/a.md", text, index_page=False) == text
@@ -260,8 +266,11 @@ def test_parameter_tables_can_stay_out_of_the_search(tmp_path: Path) -> None:
         result = mkdocs_build(root)
         assert result.returncode == 0, result.stdout
         assert "lost" not in result.stdout and "not reach" not in result.stdout
+    pages = sorted(p.relative_to(shown) for p in (shown / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert (hidden / page).read_text() == (shown / page).read_text(), page
     guide = Path("site/connectors/ledgerline/index.html")
-    assert (hidden / guide).read_text() == (shown / guide).read_text()
     assert "<th>Allowed values</th>" in (hidden / guide).read_text()
     parameter = "ID of the customer the invoice is addressed to"
     heading = "Create Invoice"  # the action's own heading stays searchable
