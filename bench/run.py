@@ -124,10 +124,12 @@ def site_figures(project: Path, connectors: int) -> dict[str, Any]:
     site = project / "site"
     total = procs.tree_bytes(site)
     content = procs.tree_bytes(site, exclude=("assets",))  # theme files are a constant
+    index = site / "search" / "search_index.json"  # what a visitor's browser downloads
     return {
         "site_bytes": total,
         "content_bytes": content,
         "content_bytes_per_connector": round(content / connectors),
+        "search_index_bytes": index.stat().st_size if index.is_file() else None,
     }
 
 

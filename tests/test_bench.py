@@ -108,3 +108,5 @@ def test_quick_run_reports_every_measure(tmp_path: Path) -> None:
     assert saved["mode"] == "quick"
     measured = {row["key"] for row in saved["rows"]}
     assert {"overhead_synth", "linear_time", "linear_bytes", "huge_stages"} <= measured
+    sites = [v for k, v in saved["figures"].items() if k.startswith("site ")]
+    assert sites and all(site["search_index_bytes"] > 0 for site in sites)
