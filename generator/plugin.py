@@ -32,7 +32,7 @@ from .diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from .options import Options, from_mapping
 from .redact import Redactor, ScanMemory, scan_site
 from .runtime import paused_gc
-from .verbatim import UNCUT, Verbatim
+from .verbatim import HTML_START, Verbatim
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -376,7 +376,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         if missing:
             log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
                         "Markdown conversion")
-        if src in self.generated and UNCUT in html:
+        if src in self.generated and HTML_START in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "
                         "line")

@@ -35,12 +35,14 @@ from .overlay import FENCE
 START = "<!-- connector-docs:verbatim -->"
 END = "<!-- connector-docs:end-verbatim -->"
 _REGION = re.compile(rf"^{re.escape(START)}\n(.*?)^{re.escape(END)}$", re.M | re.S)
+# A digest-checked block opens with HTML_START, its digest and " -->". Found in converted
+# HTML, HTML_START means Markdown has read a block (one indented by a template).
+HTML_START = "<!-- connector-docs:html "
 HTML_END = "<!-- connector-docs:end-html -->"
 # The body: lines none of which starts a comment, so a lone opening line (shown in a code
 # block, say) never reaches across to the end line of the next block.
-_HTML_REGION = re.compile(r"^<!-- connector-docs:html ([0-9a-f]{16}) -->\n"
+_HTML_REGION = re.compile(rf"^{re.escape(HTML_START)}([0-9a-f]{{16}}) -->\n"
                           r"((?:(?!<!--)[^\n]*\n)*?)" rf"{re.escape(HTML_END)}$", re.M)
-UNCUT = "<!-- connector-docs:html "  # in converted HTML: a block Markdown has read
 
 
 def _digest(body: str) -> str:
@@ -50,7 +52,9 @@ def _digest(body: str) -> str:
 def html_block(body: str) -> str:
     """``body`` (finished, escaped HTML of block elements, no blank line) marked for the
     plugin to pass through untouched; put back into the page content."""
-    return f"<!-- connector-docs:html {_digest(body)} -->\n{body}\n{HTML_END}"
+    return f"{HTML_START}{_digest(body)} -->\n{body}\n{HTML_END}"
+
+
 # What MkDocs' link validation counts as an anchor in raw HTML: ids, and names of <a>.
 _ANCHOR = re.compile(r'<[^>]*?\bid="([^"]*)"|<a\b[^>]*?\bname="([^"]*)"')
 
@@ -66,9 +70,15 @@ class Verbatim:
         self.regions: dict[str, list[str]] = {}  # put back into the finished page
         self.content: dict[str, list[str]] = {}  # put back into the page content
 
-    def _placeholder(self, key: str, kind: str, index: int) -> str:
-        page = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
-        return f'<div data-connector-docs-verbatim="{self.nonce}-{kind}-{page}-{index}"></div>'
+    def _name(self, kind: str, key: str = "") -> str:
+        """What the placeholders of ``kind`` start with: all of this instance's, or (with
+        ``key``) those of one page."""
+        page = hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest() if key else ""
+        return f'<div data-connector-docs-verbatim="{self.nonce}-{kind}-{page}'
+
+    @staticmethod
+    def _placeholder(name: str, index: int) -> str:
+        return f'{name}-{index}"></div>'
 
     def cut(self, key: str, markdown: str, *, index_page: bool) -> str:
         """``markdown`` with each marked region replaced by a placeholder block: the
@@ -77,6 +87,7 @@ class Verbatim:
         regions: list[str] = []
 
         fences = _fences(markdown) if "```" in markdown or "~~~" in markdown else []
+        content_name, region_name = self._name("c", key), self._name("p", key)
 
         def keep_content(match: re.Match[str]) -> str:
             body = match.group(2).removesuffix("\n")
@@ -84,13 +95,13 @@ class Verbatim:
                     or any(a <= match.start() < b for a, b in fences):
                 return match.group()
             content.append(body)
-            return self._placeholder(key, "c", len(content) - 1)
+            return self._placeholder(content_name, len(content) - 1)
 
         def keep(match: re.Match[str]) -> str:
             regions.append(match.group(1).removesuffix("\n"))
-            return self._placeholder(key, "p", len(regions) - 1)
+            return self._placeholder(region_name, len(regions) - 1)
 
-        if "<!-- connector-docs:html " in markdown:
+        if HTML_START in markdown:
             markdown = _HTML_REGION.sub(keep_content, markdown)
         if index_page:
             markdown = _REGION.sub(keep, markdown)
@@ -117,7 +128,8 @@ class Verbatim:
 
     def missing_content(self, key: str, content: str) -> int:
         """How many placeholders of ``key``'s digest-checked regions ``content`` lacks."""
-        return sum(self._placeholder(key, "c", index) not in content
+        name = self._name("c", key)
+        return sum(self._placeholder(name, index) not in content
                    for index in range(len(self.content.get(key, []))))
 
     def restore(self, key: str, page: str) -> tuple[str, int]:
@@ -132,14 +144,15 @@ class Verbatim:
         over (one of this instance's that no region filled: the page was cut twice, or
         it prints another page's content)."""
         missing = 0
+        name = self._name(kind, key)
         for index, region in enumerate(regions):
-            placeholder = self._placeholder(key, kind, index)
+            placeholder = self._placeholder(name, index)
             if placeholder not in text:
                 missing += 1
             if after:
                 text = text.replace(placeholder + after, region + "\n")
             text = text.replace(placeholder, region)
-        return text, missing + text.count(f'data-connector-docs-verbatim="{self.nonce}-{kind}-')
+        return text, missing + text.count(self._name(kind))
 
 
 def _fences(markdown: str) -> list[tuple[int, int]]:

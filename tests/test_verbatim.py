@@ -96,7 +96,7 @@ def test_regions_come_back_in_order_and_placeholders_cannot_be_forged() -> None:
     cut = verbatim.cut("page.md", markdown, index_page=True)
     assert "<p>one</p>" not in cut and "<p>two</p>" not in cut and START not in cut
     # What MkDocs would make of it, with a forged placeholder (another nonce) beside.
-    forged = Verbatim()._placeholder("page.md", "p", 0)
+    forged = Verbatim()._placeholder(Verbatim()._name("p", "page.md"), 0)
     html = cut.replace("# Page", "<h1>Page</h1>" + forged)
     restored, missing = verbatim.restore("page.md", html)
     assert missing == 0
