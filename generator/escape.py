@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -22,19 +23,47 @@ from markupsafe import Markup
 Markdown = Markup
 
 # Characters Markdown, its common extensions (attr_list, pymdownx tilde/caret/mark/emoji,
-# arithmatex, tables, snippets) or HTML give meaning to, written as numeric entities:
+# arithmatex, tables, snippets, magiclink's mentions, e-mail addresses and ``?123``
+# references) or HTML give meaning to, written as numeric entities:
 # they render as the same visible character and can never start markup.
-_SPECIAL = "\\`*_{}[]<>#!|~^=+:$&\"'"
+_SPECIAL = "\\`*_{}[]<>#!|~^=+:$&\"'@?"
 _TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
-# Invisible characters that can reorder or hide text (bidi overrides, zero-width) and
-# control characters: dropped.
-_INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+# The one list of characters no published text keeps, shared by every path (inline,
+# block, cell, code, meta, anchors, the raw-HTML `h` filter, fetched text, the tests):
+# - control characters but tab and line ends (C0, DEL, C1; NEL too: YAML reads it as a
+#   line break);
+# - Unicode's Default_Ignorable_Code_Point set (zero-width, soft hyphen, bidi controls,
+#   U+061C, U+180E, U+034F, Hangul fillers, tag characters, variation selectors
+#   supplement: text that is there but not seen, or hides data), except the variation
+#   selectors U+FE00-FE0F, which only pick an emoji's presentation;
+# - interlinear annotation controls (U+FFF9-FFFB);
+# - what no file or YAML parser can carry: lone surrogates and noncharacters (U+FFFE,
+#   U+FFFF, U+FDD0-FDEF and the last two code points of every plane). A front matter
+#   value holding one made MkDocs drop the whole front matter silently and render it as
+#   Markdown.
+# Every code point YAML refuses is in this set (a test walks all of them).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+UNSAFE_CHARACTERS = (
+    "\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "\ud800-\udfff" + _NONCHARACTERS
 )
+INVISIBLE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 _SPACE = re.compile(r"\s+")
-# At the start of a line these would open a list or (``---``, ``- - -``) draw a rule.
-_LEADING = re.compile(r"^(\s*)(?:([-+])(?=[\s-]|$)|(\d+)([.)])(?=\s|$))")
+# At the start of a line these would open a list or (``---``, ``- - -``) draw a rule, and
+# ``???`` / ``///`` a pymdownx.details or pymdownx.blocks block (which, left unclosed,
+# folds the rest of the page into it). The slow path escapes ``?`` everywhere; ``/``
+# only here.
+_LEADING = re.compile(r"^(\s*)(?:([-+])(?=[\s-]|$)|(/)|(\d+)([.)])(?=\s|$))")
+# Text pymdownx.magiclink turns into a link without any special character: ``www.``
+# hosts and runs of 40 hexadecimal digits (commit hashes). A character reference breaks
+# the match (references are stashed before magiclink runs, as a non-word placeholder) and
+# reads the same. In a hex run every 39th digit is one, so no 40 digits stand together.
+_LIVE = re.compile(r"(?<=[Ww]{3})\.|[0-9a-f]{40,}")
+_HASH_SPAN = 39
 SAFE_SCHEMES = ("https", "http", "mailto")
 # The longest value (characters) printed in full; longer ones are cut with an ellipsis.
 # Python-Markdown's inline pass is quadratic in the entities of one text node (each match
@@ -42,18 +71,21 @@ SAFE_SCHEMES = ("https", "http", "mailto")
 # schema limit (parameter descriptions, enum values, smoke messages) must not be unbounded.
 # No schema-limited field is longer (descriptions allow 5,000).
 MAX_TEXT = 5000
-_CODE_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$"})
+# After HTML escaping without quotes (``&amp;``, ``&lt;``, ``&gt;``: none holds a character
+# of this table), so the quotes are written here.
+_CODE_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$#!@?\"'"})
 
 
 def clean(text: object) -> str:
-    return _INVISIBLE.sub("", str(text))
+    """The text without the characters of :data:`UNSAFE_CHARACTERS`."""
+    return INVISIBLE.sub("", str(text))
 
 
 # Text that needs no escaping at all: words of letters, digits and harmless punctuation
 # joined by single spaces, starting with a letter (so no list marker). Most catalog text
 # is like this; recognising it in one regex match skips the work below (measured: escaping
 # was a quarter of rendering 10,000 connectors).
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9,;/?()@%.-]*(?: [A-Za-z0-9,;/?()@%.-]+)*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9,;/()%.-]*(?: [A-Za-z0-9,;/()%.-]+)*")
 
 
 # Escaped values are remembered: a catalog repeats most of what it prints (parameter
@@ -77,10 +109,19 @@ def forget() -> None:
 
 @lru_cache(maxsize=_MEMO)
 def _inline(text: str) -> Markdown:
-    if len(text) <= MAX_TEXT and _PLAIN.fullmatch(text):
+    if len(text) <= MAX_TEXT and _PLAIN.fullmatch(text) and not _LIVE.search(text):
         return Markdown(text)
-    value = _bounded(_SPACE.sub(" ", clean(text))).translate(_TABLE)
+    value = _live(_bounded(_SPACE.sub(" ", clean(text))).translate(_TABLE))
     return Markdown(_LEADING.sub(_escape_leading, value))
+
+
+def _live(value: str) -> str:
+    return _LIVE.sub(_reference, value)
+
+
+def _reference(match: re.Match[str]) -> str:
+    text = match.group()
+    return "".join(f"&#{ord(ch)};" if i % _HASH_SPAN == 0 else ch for i, ch in enumerate(text))
 
 
 def _bounded(value: str) -> str:
@@ -88,9 +129,10 @@ def _bounded(value: str) -> str:
 
 
 def _escape_leading(match: re.Match[str]) -> str:
-    if match.group(2):
-        return f"{match.group(1)}&#{ord(match.group(2))};"
-    return f"{match.group(1)}{match.group(3)}&#{ord(match.group(4))};"
+    marker = match.group(2) or match.group(3)
+    if marker:
+        return f"{match.group(1)}&#{ord(marker)};"
+    return f"{match.group(1)}{match.group(4)}&#{ord(match.group(5))};"
 
 
 def block(text: object) -> Markdown:
@@ -121,8 +163,8 @@ def code(text: object) -> Markdown:
 
 @lru_cache(maxsize=_MEMO)
 def _code(text: str) -> Markdown:
-    value = html.escape(_bounded(_SPACE.sub(" ", clean(text)).strip()), quote=True)
-    value = value.translate(_CODE_TABLE)
+    value = html.escape(_bounded(_SPACE.sub(" ", clean(text)).strip()), quote=False)
+    value = _live(value.translate(_CODE_TABLE))
     return Markdown(f"<code>{value}</code>")
 
 
@@ -130,7 +172,7 @@ def safe_url(url: object) -> str | None:
     """The URL when it is absolute with a safe scheme, percent-encoded so it cannot end
     the Markdown link early; None otherwise (``javascript:``, ``data:``, relative...)."""
     text = str(url).strip()
-    if not text or _INVISIBLE.search(text) or any(ch.isspace() for ch in text):
+    if not text or INVISIBLE.search(text) or any(ch.isspace() for ch in text):
         return None
     try:
         parts = urlsplit(text)
@@ -163,6 +205,26 @@ def anchor(value: object) -> str:
 def _anchor(value: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", clean(value).lower()).strip("-")
     return slug or "x"
+
+
+def unique_anchors(values: Iterable[str], prefix: str,
+                   taken: set[str] | None = None) -> list[str]:
+    """An id for each value, ``prefix`` + its slug, unique on the page (``taken`` holds the
+    ids already in use and receives the new ones). Values that are their own slug
+    (``429``, ``send-message``) are served first, so ``#error-429`` always lands on the
+    ``429`` entry however other values spell themselves (``429!``, ``Error 429``); the
+    others, and repeats, get the first free ``-2``, ``-3``... in the order given."""
+    ids = set() if taken is None else taken
+    values = list(values)
+    out = [""] * len(values)
+    for i in sorted(range(len(values)), key=lambda i: anchor(values[i]) != values[i]):
+        wanted = prefix + anchor(values[i])
+        chosen, n = wanted, 2
+        while chosen in ids:
+            chosen, n = f"{wanted}-{n}", n + 1
+        ids.add(chosen)
+        out[i] = chosen
+    return out
 
 
 def meta_text(text: object, limit: int = 300) -> Markdown:

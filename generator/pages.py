@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import audit, troubleshoot
+from .escape import unique_anchors
 from .model import Connector, Operation
 from .policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
 from .project import Project
@@ -119,11 +120,26 @@ class Row(dict[str, Any]):
         self.__dict__.update(values)
 
 
-def _scope_rows(conn: Connector) -> list[Row]:
+OpAnchors = dict[tuple[str, str], str]
+
+
+def op_anchors(conn: Connector) -> OpAnchors:
+    """The heading id of each action and trigger on its guide, by ``(kind, id)``: unique
+    on the page even where two ids slug alike (``send_message``, ``send-message``)."""
+    taken: set[str] = set()
+    out: OpAnchors = {}
+    for kind, ops in (("action", conn.actions), ("trigger", conn.triggers)):
+        ids = unique_anchors([op.id for op in ops], f"{kind}-", taken)
+        out.update(((op.kind, op.id), anchor) for op, anchor in zip(ops, ids, strict=True))
+    return out
+
+
+def _scope_rows(conn: Connector, anchors: OpAnchors | None = None) -> list[Row]:
+    anchors = op_anchors(conn) if anchors is None else anchors
     rows = []
     for scope in conn.auth.scopes:
         users = [op for op in conn.operations if scope.name in op.required_scopes]
-        rows.append(Row(scope=scope, used_by=users))
+        rows.append(Row(scope=scope, used_by=users, anchors=anchors))
     return rows
 
 
@@ -170,8 +186,9 @@ class _OperationContext(Row):
         return dict.items(self._filled())
 
 
-def _operation(op: Operation) -> Row:
-    return _OperationContext(op=op, limits=describe_rate_limits(op.rate_limits))
+def _operation(op: Operation, anchors: OpAnchors) -> Row:
+    return _OperationContext(op=op, limits=describe_rate_limits(op.rate_limits),
+                             anchor=anchors[(op.kind, op.id)])
 
 
 # Contexts by connector id, with what they were made from: kept by `mkdocs serve` across
@@ -205,14 +222,16 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
     overlay = project.overlays.get(conn.id)
     entries = project.errors[conn.id]
     internal = project.options.audience == "internal"
+    anchors = op_anchors(conn)
     return {
         "connector": conn,
         "decision": decision,
         "overlay": overlay,
-        "scopes": _scope_rows(conn),
+        "scopes": _scope_rows(conn, anchors),
+        "anchors": anchors,
         "limits": describe_rate_limits(conn.rate_limits),
-        "actions": [_operation(op) for op in conn.actions],
-        "triggers": [_operation(op) for op in conn.triggers],
+        "actions": [_operation(op, anchors) for op in conn.actions],
+        "triggers": [_operation(op, anchors) for op in conn.triggers],
         "webhooks": [op for op in conn.triggers if op.trigger_type == "webhook"],
         "top_errors": entries[: troubleshoot.TOP],
         "written": {e.error.code for e in entries if overlay and overlay.entry(e.error.code)},
@@ -229,6 +248,10 @@ def _sorted_levels(conns: list[Connector], project: Project) -> list[str]:
     return [level for level in LEVEL_ORDER if level in shown]
 
 
+def _anchor_map(values: list[str], prefix: str) -> dict[str, str]:
+    return dict(zip(values, unique_anchors(values, prefix), strict=True))
+
+
 def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
     conns = visible(project)
     internal = project.options.audience == "internal"
@@ -237,10 +260,13 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
                       _cached_context(project, c, cache), c.id) for c in conns]
     common = {"connectors": conns, "decisions": decisions, "internal": internal,
               "build_date": project.build_date.date(), "labels": LEVEL_LABELS}
-    categories = sorted({c.category for c in conns}, key=str.lower)
+    # Total orders only: a key that ties two spellings ("CRM", "crm") left their order to
+    # the set's, which PYTHONHASHSEED changes from run to run.
+    categories = sorted({c.category for c in conns}, key=lambda c: (c.casefold(), c))
     pages.append(PageSpec("catalog/index.md", "catalog.md.j2", "catalog", "App catalog", {
         **common,
         "categories": categories,
+        "category_anchors": _anchor_map(categories, "category-"),
         "levels": _sorted_levels(conns, project),
         "auth_types": sorted({c.auth.type for c in conns}),
         "tiers": sorted({c.pricing_tier for c in conns if c.pricing_tier}),
@@ -250,7 +276,8 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
     for c in conns:
         for row in _scope_rows(c):
             scope_rows.append(Row(connector=c, **row))
-    scope_rows.sort(key=lambda r: (r["scope"].name.lower(), r["connector"].id))
+    scope_rows.sort(key=lambda r: (r["scope"].name.casefold(), r["scope"].name,
+                                   r["connector"].id))
     pages.append(PageSpec("scopes/index.md", "scopes.md.j2", "scopes", "Permission scopes",
                           {**common, "rows": scope_rows}))
     limits = [Row(connector=c, limits=describe_rate_limits(c.rate_limits),
@@ -263,10 +290,11 @@ def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
         for entry in project.errors[c.id]:
             key = str(entry.error.http_status or entry.error.code)
             by_code.setdefault(key, []).append(Row(connector=c, entry=entry))
-    codes = sorted(by_code, key=lambda k: (not k.isdigit(), k.zfill(3) if k.isdigit() else k))
+    codes = sorted(by_code, key=lambda k: (not k.isdigit(), k.zfill(3) if k.isdigit() else k, k))
     pages.append(PageSpec("troubleshooting/index.md", "troubleshooting.md.j2",
                           "troubleshooting", "Troubleshooting by error code",
-                          {**common, "codes": codes, "by_code": by_code}))
+                          {**common, "codes": codes, "by_code": by_code,
+                           "code_anchors": _anchor_map(codes, "code-")}))
     if internal:
         report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
                              project.writer_codes(), project.errors)

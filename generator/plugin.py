@@ -360,6 +360,13 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         src = page.file.src_uri
         if src not in self.generated:
             return markdown
+        if not page.meta and markdown.startswith("---"):
+            # MkDocs could not read the front matter and kept it as Markdown, where
+            # attr_list and links in it would come alive: never publish that. (Rendering
+            # checks it too, with MkDocs' loader; this is what MkDocs itself made of it.)
+            raise PluginError(f"{src}: MkDocs could not read the generated page's front "
+                              "matter and would publish it as text; check the template "
+                              "that writes it (print its values with the `meta` filter)")
         return self.verbatim.cut(src, markdown, index_page=not src.startswith("connectors/"))
 
     @event_priority(100)  # other plugins see the page content whole (search_parameters)

@@ -10,17 +10,19 @@ import datetime as dt
 import hashlib
 import html
 import json
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import jinja2
+import yaml
 
 from . import escape, verbatim
 from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .escape import Markdown
-from .pages import PageSpec, ParamRow
+from .pages import MAX_LIST, PageSpec, ParamRow
 from .policy import LEVEL_LABELS, Evidence
 from .runtime import fork_map
 
@@ -114,6 +116,42 @@ def param_table(rows: Iterable[ParamRow]) -> Markdown:
     return Markdown(verbatim.html_block(f"{_PARAM_HEAD}{body}</tbody>\n</table>"))
 
 
+# The longest list one line holds (characters of Markdown): Python-Markdown's inline pass
+# is quadratic in one line's character references, so a line's length is bounded, not
+# only each value's (an action requiring one long scope 240 times took 66 s).
+MAX_LINE = 20_000
+
+
+def _listing(parts: Iterable[str], sep: str) -> Markdown:
+    shown: list[str] = []
+    size = more = 0
+    for part in parts:
+        if shown and (len(shown) >= MAX_LIST or size + len(part) > MAX_LINE):
+            more += 1
+            continue
+        shown.append(part)
+        size += len(part) + len(sep)
+    tail = f"{sep}… and {more} more" if more else ""
+    return Markdown(sep.join(shown) + tail)
+
+
+def codes(values: Iterable[object], sep: str = ", ") -> Markdown:
+    """Values as inline code, repeats shown once, one bounded line."""
+    return _listing((escape.code(v) for v in dict.fromkeys(map(str, values))), sep)
+
+
+def texts(values: Iterable[object], sep: str = " · ") -> Markdown:
+    """Values as text (repeats kept: each smoke message counts), one bounded line."""
+    return _listing((escape.inline(v) for v in values), sep)
+
+
+def op_links(ops: Iterable[Any], anchors: Mapping[tuple[str, str], str],
+             page: str = "") -> Markdown:
+    """Links to operations' headings on a guide (``page`` empty: this page)."""
+    return _listing((f"[{escape.inline(op.name)}]({page}#{anchors[(op.kind, op.id)]})"
+                     for op in ops), ", ")
+
+
 @cache
 def _env(override: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
@@ -137,7 +175,7 @@ def _env(override: str | None) -> jinja2.Environment:
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
         anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=h, date=datefmt,
         json=_json, history=history_svg, md=Markdown, param_rows=param_rows,
-        param_table=param_table,
+        param_table=param_table, codes=codes, texts=texts, op_links=op_links,
     )
     env.globals.update(level_label=LEVEL_LABELS)
     return env
@@ -185,10 +223,30 @@ def template_for(page: PageSpec, override: str | None) -> jinja2.Template:
     return env.get_template(page.template)
 
 
+# MkDocs' own front matter pattern and loader (mkdocs.utils.meta): when the YAML does not
+# load, MkDocs keeps the front matter as Markdown text, silently, where attr_list and
+# links in it come alive. So a generated page's front matter must load, or the build fails.
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def front_matter_problem(text: str) -> str | None:
+    """Why MkDocs would not read ``text``'s front matter (None: it would, or there is
+    none)."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return "it is not closed by a `---` line" if text.startswith("---") else None
+    try:
+        data = yaml.load(match.group(1), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        return f"it is not valid YAML ({' '.join(str(exc).split())})"
+    return None if isinstance(data, dict) else "it is not a mapping of keys to values"
+
+
 def render(page: PageSpec, override: str | None = None) -> str:
     try:
         template = template_for(page, override)
-        return template.render(page=page, **page.context)
+        text = template.render(page=page, **page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise ConnectorDocsError([error(exc.filename or exc.name or "template",
                                         f"template syntax error: {exc.message}",
@@ -205,6 +263,13 @@ def render(page: PageSpec, override: str | None = None) -> str:
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
         raise ConnectorDocsError([error(_origin(override, page), f"template error while "
                                         f"rendering {page.path}: {exc}")]) from None
+    problem = front_matter_problem(text)
+    if problem:
+        raise ConnectorDocsError([error(
+            _origin(override, page), f"the front matter of {page.path} would be published "
+            f"as text: {problem}", hint="print every value of the front matter with the "
+            "`meta` filter (`title: {{ connector.name|meta }}`)")])
+    return text
 
 
 # Below this many pages, forking costs more than it saves.

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .escape import anchor
+from .escape import anchor, unique_anchors
 from .model import Connector, ErrorCode
 from .policy import Evidence
 
@@ -28,18 +28,31 @@ _REASONS = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Confl
 class Entry:
     error: ErrorCode
     seen_in_smoke: int = 0  # failed results mentioning it
+    # Ids on the guide, unique on its page (assigned by `expected`): ``error-<code>``,
+    # and ``error-<status>`` for a vendor code declared with an HTTP status, so an HTTP
+    # error can always deep-link to its entry (unless a code of that name has it).
+    anchor: str = ""
+    aliases: tuple[str, ...] = ()
 
-    @property
-    def anchor(self) -> str:
-        return "error-" + anchor(self.error.code)
 
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """``error-429`` also leads to a vendor code declared with httpStatus 429, so an
-        HTTP error can always deep-link to its entry."""
-        status = self.error.http_status
-        alias = f"error-{status}" if status else None
-        return (alias,) if alias and alias != self.anchor else ()
+def _with_anchors(entries: list[Entry]) -> list[Entry]:
+    """Ids in order of claim: codes that are their own slug (``429``), then the HTTP
+    status aliases, then the other codes (``429!`` gets ``error-429-2``)."""
+    codes = [e.error.code for e in entries]
+    taken: set[str] = set()
+    ids: dict[int, str] = {}
+    exact = [i for i, code in enumerate(codes) if anchor(code) == code]
+    ids.update(zip(exact, unique_anchors([codes[i] for i in exact], "error-", taken), strict=True))
+    aliases: dict[int, tuple[str, ...]] = {}
+    for i, e in enumerate(entries):
+        alias = f"error-{e.error.http_status}" if e.error.http_status else None
+        if alias and alias not in taken:
+            taken.add(alias)
+            aliases[i] = (alias,)
+    rest = [i for i in range(len(entries)) if i not in ids]
+    ids.update(zip(rest, unique_anchors([codes[i] for i in rest], "error-", taken), strict=True))
+    return [replace(e, anchor=ids[i], aliases=aliases.get(i, ()))
+            for i, e in enumerate(entries)]
 
 
 def _rate_text(conn: Connector) -> str:
@@ -133,7 +146,7 @@ def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
         return (2 if err.source == "catalog" else 3, 0, index)
 
     ordered = [err for _, err in sorted(enumerate(declared), key=score)]
-    return [Entry(err, seen.get(err.http_status or -1, 0)) for err in ordered]
+    return _with_anchors([Entry(err, seen.get(err.http_status or -1, 0)) for err in ordered])
 
 
 def top(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:

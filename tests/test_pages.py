@@ -163,7 +163,7 @@ def test_operation_context_reads_like_a_dict(monkeypatch: pytest.MonkeyPatch) ->
     fresh = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
     other = fresh.context["actions"][0]
     assert dict(other.items())["params"] == item["params"]
-    assert sorted(other) == ["limits", "op", "params"] and len(other) == 3
+    assert sorted(other) == ["anchor", "limits", "op", "params"] and len(other) == 4
     # ... and as attributes (how templates read them: `item.op`, `row.scope`).
     third = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
     lazy = third.context["actions"][0]

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import escape
+
 CORPUS = Path(__file__).parent / "corpus"
 INJECTION: list[str] = json.loads((CORPUS / "injection-strings.json").read_text())
 
@@ -35,11 +37,9 @@ KNOWN_ELEMENTS = {
     "legend", "br", "hr", "aside", "small", "details", "summary", "blockquote",
     "circle", "g", "use", "defs", "symbol", "polygon", "line", "style",
 }  # fmt: skip
-# Invisible and control characters escape.clean drops; whitespace runs collapse to one.
-INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
-)
+# Invisible and control characters escape.clean drops (its one list); whitespace runs
+# collapse to one.
+INVISIBLE = escape.INVISIBLE
 
 
 def normalize(text: str) -> str:
