@@ -10,11 +10,13 @@ cut short; secrets the session knows (token, URL password) are scrubbed by the s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import httpx
 
 from .escape import clean
+from .fetchbody import codings, read_prefix
 
 MAX_EXCERPT = 200
 
@@ -39,18 +41,32 @@ def display_url(url: str) -> str:
     return clean(f"{parts.scheme.lower()}://{netloc}{parts.path}")
 
 
+def raw_body(response: httpx.Response) -> Iterator[bytes]:
+    """The body's bytes as sent (still content-encoded), for :mod:`generator.fetchbody`
+    to decode under its cap. The stream itself rather than ``iter_raw``: a response
+    built from bytes (as ``httpx.MockTransport`` handlers do) counts as read already,
+    where its stream still yields the raw bytes."""
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream):  # pragma: no cover - sync client only
+        raise TypeError("a synchronous response stream was expected")
+    yield from stream
+
+
 def read_some(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of an error response's body, for its excerpt. A body that
-    breaks off gives what arrived: the excerpt must not turn into a second failure."""
-    data = b""
-    try:
-        for chunk in response.iter_bytes():
-            data += chunk
-            if len(data) >= limit:
-                break
-    except httpx.HTTPError:
-        pass
-    return data[:limit]
+    """At most ``limit`` decoded bytes of an error response's body, for its excerpt,
+    through the same bounded decoder as data (:func:`generator.fetchbody.read_prefix`):
+    an error body can be a compression bomb too. A body that breaks off, or that we
+    cannot decode, gives what arrived: the excerpt must not turn into a second failure."""
+    data = bytearray()
+
+    def raw() -> Iterator[bytes]:
+        try:
+            yield from raw_body(response)
+        except httpx.HTTPError:
+            return
+
+    data += read_prefix(raw(), codings(response.headers.get_list("content-encoding")), limit)
+    return bytes(data)
 
 
 def body_excerpt(data: bytes, content_type: str) -> str:

@@ -409,7 +409,7 @@ def test_token_is_sent_and_never_shown() -> None:
     for secret in (TOKEN, "hunter2", "querysecret", "user:", "frag"):
         assert secret not in text
     assert diags[0].path == URL
-    assert "HTTP 401" in diags[0].message and "[redacted]" in diags[0].message
+    assert "HTTP 401" in diags[0].message and "[REDACTED]" in diags[0].message
     assert "CONNECTOR_DOCS_TOKEN" in (diags[0].hint or "")
 
 
