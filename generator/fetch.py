@@ -12,12 +12,13 @@ Transport rules, all enforced here:
 * timeouts: connect 10 s, read 30 s, and one deadline over the whole fetch (connecting,
   headers, body, error bodies, redirects and retries): each attempt runs in a worker
   thread the caller waits for until the deadline, when the session's sockets are shut
-  down and its client is closed (see :meth:`Session._within`);
+  down and its client is dropped (:mod:`generator.fetchdeadline`);
 * bounded retries with exponential back-off on 429, 5xx and connection errors,
   honouring ``Retry-After`` (seconds or an HTTP date, capped at 60 s);
-* the body is read raw and decoded by :mod:`generator.fetchbody` under a cap on the
-  decoded bytes (one gzip or deflate coding at most), so neither an endless response
-  nor a compression bomb is ever held in memory;
+* bodies, error bodies too, are read raw and decoded by :mod:`generator.fetchbody`
+  under a cap on the decoded bytes (one gzip or deflate coding at most; stacked or
+  unknown codings are refused), so neither an endless response nor a compression bomb
+  is ever held in memory;
 * redirects are followed by hand: at most 5, only to the same host, never https->http;
 * an optional bearer token from ``CONNECTOR_DOCS_TOKEN`` is sent as
   ``Authorization: Bearer ...`` only to the origin (scheme, host and port) of the first
@@ -36,26 +37,25 @@ import functools
 import ipaddress
 import math
 import os
-import socket
-import ssl
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import httpx
 
 from .diagnostics import ConnectorDocsError, Diagnostic, error
 from .fetchbody import ACCEPT_ENCODING, BodyProblem, codings, raw_limit, read_decoded
+from .fetchdeadline import Missed, Watch, run_until
 from .fetchtext import (
     body_excerpt,
     display_url,
+    encoding_text,
     exc_text,
     raw_body,
     read_some,
-    root_cause,
     size_text,
+    status_hint,
+    transport_text,
 )
 from .redact import MIN_SECRET_LENGTH, REDACTED, Redactor
 
@@ -152,59 +152,6 @@ class _Retry:
 
 
 _Outcome = Body | _Redirect | _Retry
-_SOCKET_EVENTS = (".connect_tcp.complete", ".start_tls.complete")
-
-
-class _Expired(Exception):
-    """Stops an abandoned attempt at its next step (see :class:`_Watch`)."""
-
-
-class _Watch:
-    """The connections one client opened, so the deadline can cut them.
-
-    httpcore reports each new connection (and its TLS layer) to a request's ``trace``
-    extension. Shutting a socket down wakes a read blocked on it in another thread at
-    once (closing it does not); an attempt abandoned while it was still connecting is
-    stopped at its next traced step."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._streams: list[Any] = []
-        self.expired = False
-
-    def __call__(self, event: str, info: Mapping[str, Any]) -> None:
-        stream = info.get("return_value") if event.endswith(_SOCKET_EVENTS) else None
-        with self._lock:
-            if stream is not None:
-                self._streams = [s for s in self._streams if _open(s)] + [stream]
-            expired = self.expired
-        if expired:
-            self.cut()
-            raise _Expired("the fetch deadline has passed")
-
-    def expire(self) -> None:
-        with self._lock:
-            self.expired = True
-        self.cut()
-
-    def cut(self) -> None:
-        with self._lock:
-            streams = list(self._streams)
-        for stream in streams:
-            try:
-                sock = stream.get_extra_info("socket")
-                # The plain socket's method: SSLSocket.shutdown would also drop its SSL
-                # object under the thread reading from it.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except (OSError, AttributeError, TypeError):
-                pass  # closed already, or not a socket
-
-
-def _open(stream: Any) -> bool:
-    try:
-        return bool(stream.get_extra_info("socket").fileno() >= 0)
-    except (OSError, AttributeError):
-        return False
 
 
 class Session:
@@ -225,7 +172,7 @@ class Session:
         self._retries = max(0, retries)
         self._sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))
         self._client: httpx.Client | None = None
-        self._watch = _Watch()
+        self._watch = Watch()
         self._secrets: set[str] = {self._token} if self._token else set()
         self._redactor: Redactor | None = None
         # Where the token may go: the origin of the session's first URL (the option's).
@@ -319,9 +266,9 @@ class Session:
             return {**headers, "Authorization": f"Bearer {self._token}"}
         return headers
 
-    def _http(self, first: httpx.URL) -> tuple[httpx.Client, _Watch]:
+    def _http(self, first: httpx.URL) -> tuple[httpx.Client, Watch]:
         if self._client is None:
-            self._watch = _Watch()
+            self._watch = Watch()
             self._client = httpx.Client(
                 transport=self._transport,
                 follow_redirects=False,
@@ -390,47 +337,27 @@ class Session:
         option: str | None,
         shown: str,
     ) -> _Outcome:
-        """``work()``, one attempt, in a worker thread waited for until ``deadline``.
-
-        httpx's timeouts are per phase and per read: a server sending its headers or an
-        error body one byte every few seconds never trips them, and resolving a host
-        name has no timeout at all. Waiting in the caller's thread bounds the attempt
-        whatever it is stuck in. At the deadline the session's sockets are shut down (so
-        the abandoned worker wakes and ends at once) and its client is closed and
-        dropped: the next fetch of the session starts on fresh connections."""
-        box: dict[str, Any] = {}
-        done = threading.Event()
-
-        def run() -> None:
-            try:
-                box["value"] = work()
-            except BaseException as exc:  # raised again in the caller's thread
-                box["error"] = exc
-            finally:
-                done.set()
-
-        remaining = max(0.0, deadline - _clock())
-        threading.Thread(target=run, name="connector-docs fetch", daemon=True).start()
-        if not done.wait(remaining):
-            self._watch.expire()
-            self._close()
-            where = f"point `{option}:` at a local folder" if option else "use a local copy"
-            raise self._fail(
-                shown,
-                f"no complete response from {target.host} within {DEADLINE_SECONDS:g} s "
-                "(connection, headers and body together); stopped waiting",
-                hint=f"the server is stalled or far too slow; try again later, or {where}",
-                code="remote-timeout",
-            )
-        if "error" in box:
-            raise box["error"]
-        outcome: _Outcome = box["value"]
-        return outcome
+        """``work()``, one attempt, bounded by the fetch's deadline whatever it is stuck
+        in (see :mod:`generator.fetchdeadline`). Past it the client's connections are
+        cut and the client dropped: the session's next fetch starts on fresh ones."""
+        outcome = run_until(deadline - _clock(), work)
+        if not isinstance(outcome, Missed):
+            return outcome
+        self._watch.expire()
+        self._close()
+        where = f"point `{option}:` at a local folder" if option else "use a local copy"
+        raise self._fail(
+            shown,
+            f"no complete response from {target.host} within {DEADLINE_SECONDS:g} s "
+            "(connection, headers and body together); stopped waiting",
+            hint=f"the server is stalled or far too slow; try again later, or {where}",
+            code="remote-timeout",
+        )
 
     def _attempt(
         self,
         client: httpx.Client,
-        watch: _Watch,
+        watch: Watch,
         target: httpx.URL,
         headers: dict[str, str],
         shown: str,
@@ -518,44 +445,12 @@ class Session:
     def _transport_problem(
         self, exc: httpx.TransportError, target: httpx.URL, option: str | None, shown: str
     ) -> _Retry:
-        host = target.host
-        where = f"point `{option}:` at a local folder" if option else "use a local copy"
-        hint = f"check the URL or your network, or {where}"
-        if isinstance(exc, httpx.TimeoutException):
-            what = (
-                "connecting timed out"
-                if isinstance(exc, httpx.ConnectTimeout)
-                else f"no response data for {self._timeout:g} s"
-            )
-            return _Retry(f"cannot reach {host}: {what}", hint, "remote-timeout", None)
-        if isinstance(exc, httpx.UnsupportedProtocol):
-            raise self._fail(
-                shown, f"cannot fetch {target.scheme}:// URLs", code="remote-url"
-            ) from None
-        cause = root_cause(exc)
-        if isinstance(cause, socket.gaierror):  # not transient: no retry
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: the host name does not resolve "
-                "(offline, or a typo in the host?)",
-                hint=hint,
-                code="remote-unreachable",
-            ) from None
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: its TLS certificate is not trusted ({cause.verify_message})",
-                hint="fix the server certificate, or set SSL_CERT_FILE to your "
-                "organisation's CA bundle",
-                code="remote-tls",
-            ) from None
-        if isinstance(cause, ConnectionRefusedError):
-            reason = "connection refused"
-        elif isinstance(exc, httpx.ConnectError):
-            reason = exc_text(cause or exc)
-        else:
-            reason = f"the connection failed ({exc_text(cause or exc)})"
-        return _Retry(f"cannot reach {host}: {reason}", hint, "remote-unreachable", None)
+        message, hint, code, transient = transport_text(
+            exc, target.host, target.scheme, option, self._timeout
+        )
+        if not transient:  # a typo in the host, an untrusted certificate: no retry
+            raise self._fail(shown, message, hint=hint, code=code) from None
+        return _Retry(message, hint, code, None)
 
     def _status_message(self, response: httpx.Response, target: httpx.URL) -> str:
         status = response.status_code
@@ -565,43 +460,13 @@ class Session:
         return f"{text}: {excerpt}" if excerpt else text
 
     def _status_hint(self, status: int) -> str | None:
-        if status in (401, 403):
-            if self._token:
-                return (
-                    f"the server refused the token in {TOKEN_ENV}; check that it is "
-                    "valid and may read this URL"
-                )
-            return f"the server needs credentials: set {TOKEN_ENV} to a bearer token"
-        if status == 404:
-            return "check the URL"
-        return None
+        return status_hint(status, TOKEN_ENV, bool(self._token))
 
     def _body_problem(self, problem: BodyProblem, shown: str, limit: int) -> ConnectorDocsError:
         if problem.kind == "too-large":
             return self._too_large(shown, limit, None)
-        if problem.kind == "stacked":
-            return self._fail(
-                shown,
-                f"the response is compressed more than once (Content-Encoding: {problem.detail});"
-                " connector-docs decodes one gzip or deflate layer at most, so that its size "
-                "limit holds for what it unpacks",
-                hint="serve the body uncompressed or with a single gzip or deflate encoding",
-                code="remote-encoding",
-            )
-        if problem.kind == "unknown":
-            return self._fail(
-                shown,
-                f"the response is compressed as '{problem.detail}', which connector-docs "
-                f"does not decode (it asks for {ACCEPT_ENCODING})",
-                hint="serve the body uncompressed or with gzip or deflate",
-                code="remote-encoding",
-            )
-        return self._fail(
-            shown,
-            f"the compressed response cannot be decoded ({problem.detail})",
-            hint="the download may have been cut short; try again, or check the server",
-            code="remote-encoding",
-        )
+        message, hint = encoding_text(problem.kind, problem.detail, ACCEPT_ENCODING)
+        return self._fail(shown, message, hint=hint, code="remote-encoding")
 
     def _too_large(self, shown: str, limit: int, declared: int | None) -> ConnectorDocsError:
         said = f" (it declares {size_text(declared)})" if declared is not None else ""
