@@ -14,7 +14,9 @@ import html
 import json
 import re
 import socket
+import ssl
 import struct
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -205,8 +207,15 @@ class Drip:
     ``interval`` seconds, on every connection. It stops by itself after ``lifetime``
     seconds, whatever the client does."""
 
-    def __init__(self, head: bytes, drip: bytes, interval: float = 0.05, lifetime: float = 8):
-        self.head, self.drip, self.interval = head, drip, interval
+    def __init__(
+        self,
+        head: bytes,
+        drip: bytes,
+        interval: float = 0.05,
+        lifetime: float = 8,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.head, self.drip, self.interval, self.tls = head, drip, interval, tls
         self.until = time.monotonic() + lifetime
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -228,6 +237,9 @@ class Drip:
     def _send(self, conn: socket.socket) -> None:
         with conn:
             try:
+                if self.tls is not None:
+                    conn.settimeout(5)
+                    conn = self.tls.wrap_socket(conn, server_side=True)
                 conn.recv(65536)
                 conn.sendall(self.head)
                 for i in range(len(self.drip)):
@@ -253,14 +265,25 @@ def fetch_workers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "connector-docs fetch"]
 
 
-def deadline_error(server: Drip) -> tuple[Diagnostic, float]:
-    url = f"http://127.0.0.1:{server.port}/catalog.json"
+def deadline_error(
+    server: Drip, transport: httpx.BaseTransport | None = None
+) -> tuple[Diagnostic, float]:
+    scheme = "https" if server.tls is not None else "http"
+    url = f"{scheme}://127.0.0.1:{server.port}/catalog.json"
     started = time.monotonic()
     try:
-        diag = fetch_error(url, None, retries=1)
+        diag = fetch_error(url, transport, retries=1)
     finally:
         server.close()
     return diag, time.monotonic() - started
+
+
+def workers_end_soon() -> bool:
+    """The abandoned worker is woken (its socket shut down), not left reading."""
+    end = time.monotonic() + 2
+    while fetch_workers() and time.monotonic() < end:
+        time.sleep(0.05)
+    return not fetch_workers()
 
 
 def test_headers_dripped_slowly_hit_the_overall_deadline(short_deadline: float) -> None:
@@ -270,10 +293,31 @@ def test_headers_dripped_slowly_hit_the_overall_deadline(short_deadline: float) 
     assert diag.code == "remote-timeout", diag.format()
     assert "within 1 s" in diag.message and diag.path.startswith("http://127.0.0.1:")
     assert took < 4, f"{took:.1f} s"
-    end = time.monotonic() + 2  # the abandoned worker is woken, not left reading
-    while fetch_workers() and time.monotonic() < end:
-        time.sleep(0.05)
-    assert not fetch_workers()
+    assert workers_end_soon()
+
+
+def test_a_tls_server_dripping_headers_hits_the_overall_deadline(
+    short_deadline: float, tmp_path: Path
+) -> None:
+    """The same over TLS: the socket shut down at the deadline is the TLS one."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("needs the openssl command to make a test certificate")
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    server = Drip(b"", b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000, tls=server_side)
+    trusting = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(cert)))
+    diag, took = deadline_error(server, trusting)
+    assert diag.code == "remote-timeout" and diag.path.startswith("https://"), diag.format()
+    assert took < 4, f"{took:.1f} s"
+    assert workers_end_soon()
 
 
 @pytest.mark.parametrize("status", [404, 500])
