@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 ACCEPT_ENCODING = "gzip, deflate"
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _NAMES = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+STEP = 1024 * 1024  # decoded bytes per decompress call
 MAX_CODING_SHOWN = 40  # a coding named in a message is cut here (the server chose it)
 
 
@@ -85,7 +86,9 @@ class Decoder:
         pieces: list[bytes] = []
         pending = data
         while pending and not self._trailing and not self.full:
-            room = self._limit + 1 - self.produced  # >= 1: max_length 0 means unlimited
+            # >= 1 (max_length 0 means unlimited); a step at a time, so that zlib's
+            # growing output buffer never holds much more than the piece it returns
+            room = min(self._limit + 1 - self.produced, STEP)
             try:
                 out = self._inflate(pending, room)
             except zlib.error as exc:
