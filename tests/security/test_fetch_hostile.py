@@ -163,6 +163,26 @@ def test_a_gzip_bomb_as_an_error_body_is_bounded_too() -> None:
     assert peak < 8, f"{peak:.1f} MB"
 
 
+def test_endless_empty_gzip_members_stop_at_the_raw_cap() -> None:
+    """Empty gzip members decode to nothing, so a cap on decoded bytes alone would read
+    them until the deadline: the encoded bytes are capped too."""
+    chunk = gzip_of(b"") * (65536 // len(gzip_of(b"")))
+    served: list[int] = []
+
+    class Members(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for _ in range(20_000):  # 1.3 GB, a finite stand-in for endless
+                served.append(len(chunk))
+                yield chunk
+
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, stream=Members(), headers={"content-encoding": "gzip"})
+    )
+    diag = fetch_error(URL, transport, max_bytes=MB)
+    assert diag.code == "remote-too-large", diag.format()
+    assert sum(served) < 2 * MB
+
+
 def test_gzip_inside_gzip_under_one_coding_is_decoded_once() -> None:
     inner = gzip_zeros(64)
     transport, _ = serve(gzip_of(inner), content_encoding="gzip")
