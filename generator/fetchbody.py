@@ -29,15 +29,14 @@ MAX_CODING_SHOWN = 40  # a coding named in a message is cut here (the server cho
 
 
 class BodyProblem(Exception):
-    """Why a body cannot be read. ``kind``: ``too-large`` (the cap was reached; ``raw``
-    tells whether it was the encoded stream), ``stacked`` / ``unknown`` (codings we do
-    not decode, named in ``detail``) or ``corrupt`` (bad compressed data)."""
+    """Why a body cannot be read. ``kind``: ``too-large`` (the cap on decoded or on
+    encoded bytes was passed), ``stacked`` / ``unknown`` (codings we do not decode,
+    named in ``detail``) or ``corrupt`` (bad or cut-short compressed data)."""
 
-    def __init__(self, kind: str, detail: str = "", *, raw: bool = False) -> None:
+    def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(kind, detail)
         self.kind = kind
         self.detail = detail
-        self.raw = raw
 
 
 def raw_limit(limit: int) -> int:
@@ -82,7 +81,7 @@ class Decoder:
             return self._count([data]) if data and not self.full else []
         self._raw += len(data)
         if self._raw > self._raw_limit:
-            raise BodyProblem("too-large", raw=True)
+            raise BodyProblem("too-large")
         pieces: list[bytes] = []
         pending = data
         while pending and not self._trailing and not self.full:
