@@ -9,15 +9,22 @@ Transport rules, all enforced here:
 
 * https only; plain http only for loopback hosts (``localhost``, ``127.0.0.0/8``,
   ``[::1]``);
-* timeouts: connect 10 s, read 30 s, and a total deadline per fetch;
+* timeouts: connect 10 s, read 30 s, and one deadline over the whole fetch (connecting,
+  headers, body, error bodies, redirects and retries): each attempt runs in a worker
+  thread the caller waits for until the deadline, when the session's sockets are shut
+  down and its client is dropped (:mod:`generator.fetchdeadline`);
 * bounded retries with exponential back-off on 429, 5xx and connection errors,
   honouring ``Retry-After`` (seconds or an HTTP date, capped at 60 s);
-* the body is streamed and reading stops at a size cap, so an endless response is
-  bounded;
+* bodies, error bodies too, are read raw and decoded by :mod:`generator.fetchbody`
+  under a cap on the decoded bytes (one gzip or deflate coding at most; stacked or
+  unknown codings are refused), so neither an endless response nor a compression bomb
+  is ever held in memory;
 * redirects are followed by hand: at most 5, only to the same host, never https->http;
 * an optional bearer token from ``CONNECTOR_DOCS_TOKEN`` is sent as
-  ``Authorization: Bearer ...`` and never appears in a message; URLs shown in messages
-  lose their userinfo, query string and fragment.
+  ``Authorization: Bearer ...`` only to the origin (scheme, host and port) of the first
+  URL of the session; everything a message quotes passes through
+  :class:`generator.redact.Redactor` with the token and any URL password, in all their
+  encodings; URLs shown in messages lose their userinfo, query string and fragment.
 
 Fetch problems raise :class:`ConnectorDocsError` with one located diagnostic.
 """
@@ -26,19 +33,31 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import ipaddress
 import math
 import os
-import socket
-import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
-from .diagnostics import ConnectorDocsError, error
-from .fetchtext import body_excerpt, display_url, exc_text, read_some, root_cause, size_text
+from .diagnostics import ConnectorDocsError, Diagnostic, error
+from .fetchbody import ACCEPT_ENCODING, BodyProblem, codings, raw_limit, read_decoded
+from .fetchdeadline import Missed, Watch, run_until
+from .fetchtext import (
+    body_excerpt,
+    display_url,
+    encoding_text,
+    exc_text,
+    raw_body,
+    read_some,
+    size_text,
+    status_hint,
+    transport_text,
+)
+from .redact import MIN_SECRET_LENGTH, REDACTED, Redactor
 
 TOKEN_ENV = "CONNECTOR_DOCS_TOKEN"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -102,6 +121,11 @@ def _port(url: httpx.URL) -> int | None:
     return url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port): what must match for a URL to receive the token."""
+    return url.scheme, (url.host or "").lower().rstrip("."), _port(url)
+
+
 # ------------------------------------------------------------------------ the client
 
 
@@ -127,6 +151,9 @@ class _Retry:
     wait: float | None  # from Retry-After
 
 
+_Outcome = Body | _Redirect | _Retry
+
+
 class Session:
     """One httpx client for one logical load (a catalog, or a smoke index and its runs)."""
 
@@ -145,31 +172,51 @@ class Session:
         self._retries = max(0, retries)
         self._sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))
         self._client: httpx.Client | None = None
+        self._watch = Watch()
         self._secrets: set[str] = {self._token} if self._token else set()
+        self._redactor: Redactor | None = None
+        # Where the token may go: the origin of the session's first URL (the option's).
+        self._token_origin: tuple[str, str, int | None] | None = None
 
     def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._client is not None:
-            self._client.close()
+        self._close()
+
+    def _close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     # -- messages
 
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "[redacted]")
+    def redact(self, text: str) -> str:
+        """``text`` without the secrets this session knows (the token, URL passwords) in
+        any encoding the project's redactor knows, nor well-known token shapes."""
+        if self._redactor is None:
+            self._redactor = Redactor(sorted(self._secrets))
+        text = self._redactor.redact(text)
+        for secret in self._secrets:  # too short for the redactor: as written, at least
+            if len(secret) < MIN_SECRET_LENGTH:
+                text = text.replace(secret, REDACTED)
         return text
+
+    def redact_diagnostic(self, diag: Diagnostic) -> Diagnostic:
+        """``diag`` with its path, message and hint redacted (a server chose their text)."""
+        return replace(
+            diag,
+            path=self.redact(diag.path),
+            message=self.redact(diag.message),
+            pointer=self.redact(diag.pointer) if diag.pointer else diag.pointer,
+            hint=self.redact(diag.hint) if diag.hint else diag.hint,
+        )
 
     def _fail(
         self, shown: str, message: str, *, hint: str | None = None, code: str
     ) -> ConnectorDocsError:
         return ConnectorDocsError(
-            [
-                error(
-                    shown, self._scrub(message), hint=self._scrub(hint) if hint else None, code=code
-                )
-            ]
+            [self.redact_diagnostic(error(shown, message, hint=hint, code=code))]
         )
 
     # -- setup
@@ -195,27 +242,33 @@ class Session:
                 hint="use https:// (http:// is allowed for localhost only)",
                 code="remote-insecure",
             )
-        if url.password:
+        if url.password and url.password not in self._secrets:
             self._secrets.add(url.password)
+            self._redactor = None
         if url.userinfo and self._token:  # the bearer token wins over user:password@
             url = url.copy_with(userinfo=b"")
         return url
 
     def _headers(self, shown: str, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept, "User-Agent": USER_AGENT}
-        if self._token:
-            if not self._token.isascii() or not self._token.isprintable():
-                raise self._fail(
-                    shown,
-                    f"{TOKEN_ENV} holds characters that cannot be sent in an HTTP header",
-                    hint="check how the variable is set",
-                    code="remote-token",
-                )
-            headers["Authorization"] = f"Bearer {self._token}"
+        if self._token and (not self._token.isascii() or not self._token.isprintable()):
+            raise self._fail(
+                shown,
+                f"{TOKEN_ENV} holds characters that cannot be sent in an HTTP header",
+                hint="check how the variable is set",
+                code="remote-token",
+            )
+        return {"Accept": accept, "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT}
+
+    def _authorized(self, target: httpx.URL, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` plus the token when ``target`` is on the token's origin: the same
+        host on another port is another server, and plain http would expose it."""
+        if self._token and origin(target) == self._token_origin:
+            return {**headers, "Authorization": f"Bearer {self._token}"}
         return headers
 
-    def _http(self, first: httpx.URL) -> httpx.Client:
+    def _http(self, first: httpx.URL) -> tuple[httpx.Client, Watch]:
         if self._client is None:
+            self._watch = Watch()
             self._client = httpx.Client(
                 transport=self._transport,
                 follow_redirects=False,
@@ -223,21 +276,26 @@ class Session:
                 # A proxy from the environment cannot reach this machine's loopback.
                 trust_env=not is_loopback(first.host),
             )
-        return self._client
+        return self._client, self._watch
 
     # -- the loop
 
     def get(self, raw: str, *, max_bytes: int, accept: str, option: str | None) -> Body:
         shown = display_url(raw)
-        origin = target = self._check(raw, shown)
+        first = target = self._check(raw, shown)
+        if self._token_origin is None:
+            self._token_origin = origin(first)
         headers = self._headers(shown, accept)
-        client = self._http(origin)
         deadline = _clock() + DEADLINE_SECONDS
         attempt = hops = 0
         while True:
-            outcome: Body | _Redirect | _Retry
+            outcome: _Outcome
+            client, watch = self._http(first)
+            work = functools.partial(
+                self._attempt, client, watch, target, headers, shown, max_bytes, deadline
+            )
             try:
-                outcome = self._attempt(client, target, headers, shown, max_bytes, deadline)
+                outcome = self._within(deadline, work, target, option, shown)
             except httpx.TransportError as exc:
                 outcome = self._transport_problem(exc, target, option, shown)
             except httpx.HTTPError as exc:  # DecodingError and other non-transport errors
@@ -257,7 +315,7 @@ class Session:
                         hint="point the option at the final URL",
                         code="remote-redirect",
                     )
-                target = self._follow(origin, target, outcome.url, shown)
+                target = self._follow(first, target, outcome.url, shown)
                 continue
             wait = outcome.wait if outcome.wait is not None else BACKOFF_SECONDS * 2**attempt
             if attempt >= self._retries or _clock() + wait > deadline:
@@ -271,16 +329,44 @@ class Session:
             self._sleep(wait)
             attempt += 1
 
+    def _within(
+        self,
+        deadline: float,
+        work: Callable[[], _Outcome],
+        target: httpx.URL,
+        option: str | None,
+        shown: str,
+    ) -> _Outcome:
+        """``work()``, one attempt, bounded by the fetch's deadline whatever it is stuck
+        in (see :mod:`generator.fetchdeadline`). Past it the client's connections are
+        cut and the client dropped: the session's next fetch starts on fresh ones."""
+        outcome = run_until(deadline - _clock(), work)
+        if not isinstance(outcome, Missed):
+            return outcome
+        self._watch.expire()
+        self._close()
+        where = f"point `{option}:` at a local folder" if option else "use a local copy"
+        raise self._fail(
+            shown,
+            f"no complete response from {target.host} within {DEADLINE_SECONDS:g} s "
+            "(connection, headers and body together); stopped waiting",
+            hint=f"the server is stalled or far too slow; try again later, or {where}",
+            code="remote-timeout",
+        )
+
     def _attempt(
         self,
         client: httpx.Client,
+        watch: Watch,
         target: httpx.URL,
         headers: dict[str, str],
         shown: str,
         max_bytes: int,
         deadline: float,
-    ) -> Body | _Redirect | _Retry:
-        with client.stream("GET", target, headers=headers) as response:
+    ) -> _Outcome:
+        with client.stream(
+            "GET", target, headers=self._authorized(target, headers), extensions={"trace": watch}
+        ) as response:
             status = response.status_code
             if status in _REDIRECT_STATUSES:
                 location = response.headers.get("location")
@@ -312,26 +398,30 @@ class Session:
                     hint=self._status_hint(status),
                     code="remote-status",
                 )
+            coding_list = codings(response.headers.get_list("content-encoding"))
             declared = response.headers.get("content-length", "")
-            if declared.strip().isdigit() and int(declared) > max_bytes:
+            most = raw_limit(max_bytes) if coding_list else max_bytes
+            if declared.strip().isdigit() and int(declared) > most:
                 raise self._too_large(shown, max_bytes, int(declared))
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise self._too_large(shown, max_bytes, None)
+
+            def check_deadline() -> None:  # between chunks, on the clock tests can drive
                 if _clock() > deadline:
                     raise self._fail(
                         shown,
                         f"the download did not finish within {DEADLINE_SECONDS:.0f} s",
                         code="remote-timeout",
                     )
-                chunks.append(chunk)
-            return Body(b"".join(chunks), response.headers.get("content-type", ""), target)
+
+            try:
+                data = read_decoded(
+                    raw_body(response), coding_list, max_bytes, check=check_deadline
+                )
+            except BodyProblem as problem:
+                raise self._body_problem(problem, shown, max_bytes) from None
+            return Body(data, response.headers.get("content-type", ""), target)
 
     def _follow(
-        self, origin: httpx.URL, current: httpx.URL, new: httpx.URL, shown: str
+        self, first: httpx.URL, current: httpx.URL, new: httpx.URL, shown: str
     ) -> httpx.URL:
         where = display_url(str(new))
         if current.scheme == "https" and new.scheme == "http":
@@ -340,8 +430,8 @@ class Session:
                 f"refusing a redirect from https to plain http ({where})",
                 code="remote-redirect",
             )
-        if (new.host or "").lower() != (origin.host or "").lower() or (
-            new.scheme == origin.scheme and _port(new) != _port(origin)
+        if (new.host or "").lower() != (first.host or "").lower() or (
+            new.scheme == first.scheme and _port(new) != _port(first)
         ):
             raise self._fail(
                 shown,
@@ -355,65 +445,28 @@ class Session:
     def _transport_problem(
         self, exc: httpx.TransportError, target: httpx.URL, option: str | None, shown: str
     ) -> _Retry:
-        host = target.host
-        where = f"point `{option}:` at a local folder" if option else "use a local copy"
-        hint = f"check the URL or your network, or {where}"
-        if isinstance(exc, httpx.TimeoutException):
-            what = (
-                "connecting timed out"
-                if isinstance(exc, httpx.ConnectTimeout)
-                else f"no response data for {self._timeout:g} s"
-            )
-            return _Retry(f"cannot reach {host}: {what}", hint, "remote-timeout", None)
-        if isinstance(exc, httpx.UnsupportedProtocol):
-            raise self._fail(
-                shown, f"cannot fetch {target.scheme}:// URLs", code="remote-url"
-            ) from None
-        cause = root_cause(exc)
-        if isinstance(cause, socket.gaierror):  # not transient: no retry
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: the host name does not resolve "
-                "(offline, or a typo in the host?)",
-                hint=hint,
-                code="remote-unreachable",
-            ) from None
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            raise self._fail(
-                shown,
-                f"cannot reach {host}: its TLS certificate is not trusted ({cause.verify_message})",
-                hint="fix the server certificate, or set SSL_CERT_FILE to your "
-                "organisation's CA bundle",
-                code="remote-tls",
-            ) from None
-        if isinstance(cause, ConnectionRefusedError):
-            reason = "connection refused"
-        elif isinstance(exc, httpx.ConnectError):
-            reason = exc_text(cause or exc)
-        else:
-            reason = f"the connection failed ({exc_text(cause or exc)})"
-        return _Retry(f"cannot reach {host}: {reason}", hint, "remote-unreachable", None)
+        message, hint, code, transient = transport_text(
+            exc, target.host, target.scheme, option, self._timeout
+        )
+        if not transient:  # a typo in the host, an untrusted certificate: no retry
+            raise self._fail(shown, message, hint=hint, code=code) from None
+        return _Retry(message, hint, code, None)
 
     def _status_message(self, response: httpx.Response, target: httpx.URL) -> str:
         status = response.status_code
         phrase = response.reason_phrase or ""
         text = f"HTTP {status}{' ' + phrase if phrase else ''} from {display_url(str(target))}"
-        excerpt = self._scrub(
-            body_excerpt(read_some(response, 4096), response.headers.get("content-type", ""))
-        )
+        excerpt = body_excerpt(read_some(response, 4096), response.headers.get("content-type", ""))
         return f"{text}: {excerpt}" if excerpt else text
 
     def _status_hint(self, status: int) -> str | None:
-        if status in (401, 403):
-            if self._token:
-                return (
-                    f"the server refused the token in {TOKEN_ENV}; check that it is "
-                    "valid and may read this URL"
-                )
-            return f"the server needs credentials: set {TOKEN_ENV} to a bearer token"
-        if status == 404:
-            return "check the URL"
-        return None
+        return status_hint(status, TOKEN_ENV, bool(self._token))
+
+    def _body_problem(self, problem: BodyProblem, shown: str, limit: int) -> ConnectorDocsError:
+        if problem.kind == "too-large":
+            return self._too_large(shown, limit, None)
+        message, hint = encoding_text(problem.kind, problem.detail, ACCEPT_ENCODING)
+        return self._fail(shown, message, hint=hint, code="remote-encoding")
 
     def _too_large(self, shown: str, limit: int, declared: int | None) -> ConnectorDocsError:
         said = f" (it declares {size_text(declared)})" if declared is not None else ""

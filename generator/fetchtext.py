@@ -10,11 +10,15 @@ cut short; secrets the session knows (token, URL password) are scrubbed by the s
 from __future__ import annotations
 
 import re
+import socket
+import ssl
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import httpx
 
 from .escape import clean
+from .fetchbody import codings, read_prefix
 
 MAX_EXCERPT = 200
 
@@ -39,18 +43,32 @@ def display_url(url: str) -> str:
     return clean(f"{parts.scheme.lower()}://{netloc}{parts.path}")
 
 
+def raw_body(response: httpx.Response) -> Iterator[bytes]:
+    """The body's bytes as sent (still content-encoded), for :mod:`generator.fetchbody`
+    to decode under its cap. The stream itself rather than ``iter_raw``: a response
+    built from bytes (as ``httpx.MockTransport`` handlers do) counts as read already,
+    where its stream still yields the raw bytes."""
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream):  # pragma: no cover - sync client only
+        raise TypeError("a synchronous response stream was expected")
+    yield from stream
+
+
 def read_some(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of an error response's body, for its excerpt. A body that
-    breaks off gives what arrived: the excerpt must not turn into a second failure."""
-    data = b""
-    try:
-        for chunk in response.iter_bytes():
-            data += chunk
-            if len(data) >= limit:
-                break
-    except httpx.HTTPError:
-        pass
-    return data[:limit]
+    """At most ``limit`` decoded bytes of an error response's body, for its excerpt,
+    through the same bounded decoder as data (:func:`generator.fetchbody.read_prefix`):
+    an error body can be a compression bomb too. A body that breaks off, or that we
+    cannot decode, gives what arrived: the excerpt must not turn into a second failure."""
+    data = bytearray()
+
+    def raw() -> Iterator[bytes]:
+        try:
+            yield from raw_body(response)
+        except httpx.HTTPError:
+            return
+
+    data += read_prefix(raw(), codings(response.headers.get_list("content-encoding")), limit)
+    return bytes(data)
 
 
 def body_excerpt(data: bytes, content_type: str) -> str:
@@ -98,3 +116,78 @@ def size_text(n: int) -> str:
     if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
         return f"{n // (1024 * 1024)} MB"
     return f"{n:,} bytes"
+
+
+def status_hint(status: int, token_env: str, has_token: bool) -> str | None:
+    """What to do about an HTTP error status."""
+    if status in (401, 403):
+        if has_token:
+            return (
+                f"the server refused the token in {token_env}; check that it is "
+                "valid and may read this URL"
+            )
+        return f"the server needs credentials: set {token_env} to a bearer token"
+    if status == 404:
+        return "check the URL"
+    return None
+
+
+def encoding_text(kind: str, detail: str, accepted: str) -> tuple[str, str]:
+    """(message, hint) for a body whose content coding we do not decode: ``stacked``,
+    ``unknown`` or ``corrupt`` (see :class:`generator.fetchbody.BodyProblem`)."""
+    if kind == "stacked":
+        return (
+            f"the response is compressed more than once (Content-Encoding: {detail}); "
+            "connector-docs decodes one gzip or deflate layer at most, so that its size "
+            "limit holds for what it unpacks",
+            "serve the body uncompressed or with a single gzip or deflate encoding",
+        )
+    if kind == "unknown":
+        return (
+            f"the response is compressed as '{detail}', which connector-docs does not "
+            f"decode (it asks for {accepted})",
+            "serve the body uncompressed or with gzip or deflate",
+        )
+    return (
+        f"the compressed response cannot be decoded ({detail})",
+        "the download may have been cut short; try again, or check the server",
+    )
+
+
+def transport_text(
+    exc: httpx.TransportError, host: str, scheme: str, option: str | None, read_timeout: float
+) -> tuple[str, str | None, str, bool]:
+    """(message, hint, code, transient) for a failed connection: DNS, TLS, refused,
+    timed out. Transient ones are worth a retry."""
+    where = f"point `{option}:` at a local folder" if option else "use a local copy"
+    hint = f"check the URL or your network, or {where}"
+    if isinstance(exc, httpx.TimeoutException):
+        what = (
+            "connecting timed out"
+            if isinstance(exc, httpx.ConnectTimeout)
+            else f"no response data for {read_timeout:g} s"
+        )
+        return f"cannot reach {host}: {what}", hint, "remote-timeout", True
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"cannot fetch {scheme}:// URLs", None, "remote-url", False
+    cause = root_cause(exc)
+    if isinstance(cause, socket.gaierror):
+        message = (
+            f"cannot reach {host}: the host name does not resolve "
+            "(offline, or a typo in the host?)"
+        )
+        return message, hint, "remote-unreachable", False
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return (
+            f"cannot reach {host}: its TLS certificate is not trusted ({cause.verify_message})",
+            "fix the server certificate, or set SSL_CERT_FILE to your organisation's CA bundle",
+            "remote-tls",
+            False,
+        )
+    if isinstance(cause, ConnectionRefusedError):
+        reason = "connection refused"
+    elif isinstance(exc, httpx.ConnectError):
+        reason = exc_text(cause or exc)
+    else:
+        reason = f"the connection failed ({exc_text(cause or exc)})"
+    return f"cannot reach {host}: {reason}", hint, "remote-unreachable", True

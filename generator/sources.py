@@ -34,6 +34,7 @@ from .fetch import (
     Body,
     Session,
     fetch,
+    origin,
     retry_after,
 )
 from .fetchtext import display_url, looks_like_html
@@ -71,8 +72,9 @@ def load_remote_catalog(
 ) -> tuple[Catalog, list[Diagnostic]]:
     """A registry endpoint returning ``{"connectors": [definition, ...]}`` or a bare JSON
     array of definitions. Every problem is reported; good connectors are kept."""
+    session = Session(transport=transport, env=env)
     try:
-        with Session(transport=transport, env=env) as session:
+        with session:
             body = session.get(
                 url, max_bytes=DEFAULT_MAX_BYTES, accept=_ACCEPT_JSON, option="catalog"
             )
@@ -82,7 +84,9 @@ def load_remote_catalog(
     problem = _html_problem(shown, body, "the connector registry's JSON")
     if problem is not None:
         return Catalog(()), [problem]
-    return _catalog_from_bytes(shown, body.data)
+    cat, diags = _catalog_from_bytes(shown, body.data)
+    # The registry chose the text these quote: it may echo the token back.
+    return cat, [session.redact_diagnostic(d) for d in diags]
 
 
 def load_remote_smoke(
@@ -100,8 +104,9 @@ def load_remote_smoke(
     shown = display_url(url)
     runs: list[SmokeRun] = []
     diags: list[Diagnostic] = []
+    session = Session(transport=transport, env=env)
     try:
-        with Session(transport=transport, env=env) as session:
+        with session:
             body = session.get(
                 url, max_bytes=smoke.MAX_SMOKE_BYTES, accept=_ACCEPT_SMOKE, option="smoke"
             )
@@ -126,7 +131,9 @@ def load_remote_smoke(
     except ConnectorDocsError as exc:
         diags += exc.diagnostics
     runs.sort(key=lambda r: (r.ran_at, r.path))
-    return runs, diags
+    # The server chose the text these quote (run names, parse errors): it may echo the
+    # token back. Smoke messages are redacted later, with the smoke config's secrets.
+    return runs, [session.redact_diagnostic(d) for d in diags]
 
 
 def _html_problem(shown: str, body: Body, wanted: str) -> Diagnostic | None:
@@ -339,6 +346,18 @@ def _smoke_index(shown: str, body: Body) -> tuple[list[str] | None, list[Diagnos
                 problem_at(
                     f"run {display_url(str(target))} is on another host; an "
                     "index may only list runs on its own host"
+                )
+            )
+            continue
+        if origin(target) != origin(base):
+            # Another port of the same host is another server, and http would expose
+            # the token: the session sends it to the index's origin only, and the index
+            # may not point elsewhere.
+            diags.append(
+                problem_at(
+                    f"run {display_url(str(target))} is on another scheme or port than the "
+                    f"index ({display_url(str(base.copy_with(path='/')))}); an index may "
+                    "only list runs on its own scheme, host and port"
                 )
             )
             continue

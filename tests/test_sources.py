@@ -409,7 +409,7 @@ def test_token_is_sent_and_never_shown() -> None:
     for secret in (TOKEN, "hunter2", "querysecret", "user:", "frag"):
         assert secret not in text
     assert diags[0].path == URL
-    assert "HTTP 401" in diags[0].message and "[redacted]" in diags[0].message
+    assert "HTTP 401" in diags[0].message and "[REDACTED]" in diags[0].message
     assert "CONNECTOR_DOCS_TOKEN" in (diags[0].hint or "")
 
 
@@ -606,3 +606,11 @@ def test_real_local_server_matches_the_local_catalog() -> None:
         )
         neutral = Source(path=r.id, layout="file")
         assert dataclasses.replace(r, source=neutral) == dataclasses.replace(lc, source=neutral)
+
+
+def test_only_decodable_codings_are_asked_for() -> None:
+    """The session decodes gzip and deflate itself, under the size cap: it asks for
+    nothing else, even when httpx could decode br or zstd."""
+    rec = Recorder(ok_json([]))
+    sources.fetch(URL, transport=rec.transport, env={})
+    assert rec.requests[0].headers["accept-encoding"] == "gzip, deflate"
