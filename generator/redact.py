@@ -7,7 +7,7 @@ as is, base64 (standard and URL-safe, padded or not, and inside a longer base64 
 HTML character references, in whole or in part. Well-known token shapes (Bearer and Basic
 headers, Slack, Stripe, AWS, GitHub, JWT, passwords in URLs) are matched even without a
 config. Redaction and the site scan match the same forms: ``secretforms`` makes them (the
-literal forms, and the decoded view of the text they are also looked for in). Diagnostics
+literal forms, and the decoded layers of the text they are also looked for in). Diagnostics
 name where a secret is, never the secret.
 """
 
@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from .diagnostics import Diagnostic, Severity, error, warning
 from .model import SmokeRun
 from .runtime import fork_map
-from .secretforms import View, base64_forms, decode, fold, literal_forms
+from .secretforms import View, base64_forms, fold, layers, literal_forms
 from .smoke import JsonSource, escape_pointer
 
 REDACTED = "[REDACTED]"
@@ -257,7 +257,7 @@ class Redactor:
     def literals(self) -> re.Pattern[str] | None:
         """Every literal form (``secretforms.literal_forms``) of every configured secret,
         as one regex (None without secrets). It is matched against text and against the
-        text decoded (``secretforms.decode``): together, every form of a secret."""
+        text decoded (``secretforms.layers``): together, every form of a secret."""
         if self._pattern is None and self._labels:
             self._pattern = re.compile("|".join(_trie_alternatives(self._labels)))
         return self._pattern
@@ -272,7 +272,7 @@ class Redactor:
         shapes = _shapes_in(text)
         if shapes is not None:
             text = shapes.sub(_replace_shape, text)
-        if decode(text) is text:
+        if not layers(text):
             return text
         spans = sorted(span for span, _ in self._decoded_hits(View(text), [], ALL_SHAPES,
                                                               secret_part=True))
@@ -284,7 +284,7 @@ class Redactor:
 
     def hits(self, text: str, within: int = ALL_SHAPES) -> list[tuple[int, str]]:
         """(offset, description) of every secret in ``text``, in order, also those only
-        the text decoded (``secretforms.decode``) shows: their offset is where their
+        the text decoded (``secretforms.layers``) shows: their offset is where their
         encoded form starts. A secret is reported once: a token shape overlapping a
         configured secret, or a match in the decoded text overlapping one in the text, is
         not reported again. ``within``: only these token shapes are tried (bits of
@@ -303,14 +303,15 @@ class Redactor:
             if not _overlaps(spans, start, end):
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
                 spans.append((start, end))
-        decoded = decode(text)
-        if decoded is not text and self._may_hold(decoded, within):
+        decoded = _decoded(text)
+        if decoded and self._may_hold(decoded, within):
             for (start, _), label in self._decoded_hits(View(text), spans, within):
                 found.append((start, label))
         return sorted(found)
 
     def _may_hold(self, decoded: str, within: int) -> bool:
-        """Whether the decoded text can hold a secret (cheap tests before mapping it)."""
+        """Whether the decoded layers (``_decoded``) can hold a secret (cheap tests
+        before mapping them back)."""
         if self.literals is not None and self.literals.search(decoded) is not None:
             return True
         shapes = _shapes_in(decoded, within)
@@ -322,22 +323,24 @@ class Redactor:
         overlapping ``spans`` (found in the text as written; extended with each hit).
         ``secret_part``: for a token shape, the span of its secret part (what redaction
         replaces), not of the whole match."""
-        decoded = view.view
-        candidates: list[tuple[int, int, str]] = []
-        if self.literals is not None:
-            for match in self.literals.finditer(decoded):
-                candidates.append((*match.span(), self._labels[fold(match.group())]))
-        shapes = _shapes_in(decoded, within)
-        for match in shapes.finditer(decoded) if shapes is not None else ():
-            group = match.lastgroup or "v0"
-            if match.group(group) == REDACTED:
-                continue
-            start, end = match.span(group) if secret_part and group[0] == "v" else match.span()
-            candidates.append((start, end, _SHAPES[int(group[1:])][0]))
-        for start, end, label in candidates:
+        candidates: list[tuple[int, int, int, str]] = []
+        for layer, decoded in enumerate(view.layers):
+            if self.literals is not None:
+                for match in self.literals.finditer(decoded):
+                    candidates.append((layer, *match.span(),
+                                       self._labels[fold(match.group())]))
+            shapes = _shapes_in(decoded, within)
+            for match in shapes.finditer(decoded) if shapes is not None else ():
+                group = match.lastgroup or "v0"
+                if match.group(group) == REDACTED:
+                    continue
+                start, end = match.span(group) if secret_part and group[0] == "v" \
+                    else match.span()
+                candidates.append((layer, start, end, _SHAPES[int(group[1:])][0]))
+        for layer, start, end, label in candidates:
             if start == end:
                 continue
-            start, end = view.span(start, end)
+            start, end = view.span(layer, start, end)
             if _overlaps(spans, start, end):
                 continue
             spans.append((start, end))
@@ -365,6 +368,13 @@ def _redact_strings(redact: Callable[[str], str], value: _T) -> _T:
                    for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def _decoded(text: str) -> str:
+    """Every decoded layer of ``text`` (``secretforms.layers``), joined by line ends: it
+    holds whatever one of them does (and, across a join, maybe more: a false candidate
+    only costs a closer look). Empty when there is nothing to decode."""
+    return "\n".join(layers(text))
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -588,7 +598,7 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
                   ) -> Iterator[tuple[str, list[tuple[int, str]]]]:
     """(line, :func:`_line_hits`) of each line that holds a secret. What could match is
     first looked for in a chunk of lines at once, joined: the configured secrets, and the
-    token shapes' needles, in the text and in it decoded (``secretforms.decode``; each
+    token shapes' needles, in the text and in it decoded (``_decoded``; each
     line is decoded once, and no escape spans a line end, so the decoded lines joined hold
     whatever one of them does). Most chunks hold neither; in the others each line is
     screened the same way (``_screen``) and tried only for the shapes whose needles it
@@ -596,8 +606,8 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
     literals = redactor.literals
     for start in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[start:start + _CHUNK_LINES]
-        decoded = [decode(line) for line in chunk]
-        mask = _screen("\n".join(chunk), literals, decoded="\n".join(decoded))
+        decoded = [_decoded(line) for line in chunk]
+        mask = _screen("\n".join(chunk), literals, decoded="\n".join(filter(None, decoded)))
         if mask is None:
             continue
         for line, view in zip(chunk, decoded, strict=True):
@@ -610,14 +620,13 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
 def _screen(text: str, literals: re.Pattern[str] | None, within: int = ALL_SHAPES,
             decoded: str | None = None) -> int | None:
     """The shapes (among ``within``) one of whose needles ``text`` holds, as written or
-    decoded (``secretforms.decode``, or ``decoded`` when given); None when it holds none
-    of them and no configured secret either, so nothing in it can match."""
+    decoded (``_decoded``, or ``decoded`` when given); None when it holds none of them and
+    no configured secret either, so nothing in it can match."""
     if decoded is None:
-        decoded = decode(text)
-    plain = decoded == text
-    mask = _needle_mask(text, within) | (_needle_mask(decoded, within) if not plain else 0)
+        decoded = _decoded(text)
+    mask = _needle_mask(text, within) | (_needle_mask(decoded, within) if decoded else 0)
     if mask or (literals is not None
-                and (literals.search(text) or (not plain and literals.search(decoded)))):
+                and (literals.search(text) or (decoded and literals.search(decoded)))):
         return mask
     return None
 

@@ -6,11 +6,12 @@ Two halves, and both the redactor and the scan use both (through ``redact.Redact
   them: the secret as is (stripped of surrounding whitespace) and base64 (standard and
   URL-safe, padded or not, and the fixed characters of the secret inside a longer base64
   value such as ``Basic base64(user:secret)``).
-* :func:`decode` / :class:`View`: the text with every escape undone: percent-encoding
+* :func:`layers` / :class:`View`: the text with every escape undone: percent-encoding
   (any of ``encodeURIComponent``, ``URLEncoder``, ``quote``: upper- or lowercase hex, UTF-8
   sequences), JSON backslash escapes (``\\u00XX``, surrogate pairs, ``\\"``, ``\\/``...)
   and HTML character references (decimal, hex, named; with or without ``;``), repeated
-  for escapes of escapes. The literal forms are looked for in the text and in this view.
+  for escapes of escapes (each layer). The literal forms are looked for in the text and
+  in each layer.
 
 Why a decoded view and not a list of encoded forms: an encoder may escape any subset of a
 secret's characters (a JSON serializer that escapes ``<`` ``>`` ``&`` only, one that
@@ -95,13 +96,23 @@ def _piece(escape: str) -> str:
     if first == "\\":
         decoded: str = json.loads(f'"{escape}"')
         return decoded
+    if escape[1] == "#":
+        # The character the encoder meant: html.unescape (as a browser) drops control
+        # characters and reads 0x80-0x9F as Windows-1252, which an encoder never meant.
+        number = escape[2:].rstrip(";")
+        code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+        if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            return chr(code)
     return html.unescape(escape)
 
 
-def decode(text: str) -> str:
-    """``text`` with every escape undone, up to ``MAX_PASSES`` layers deep (the view
-    :class:`View` maps back to the text). Text without escapes is returned as is (the same
-    object), so ``decode(t) is t`` tells there is nothing to decode."""
+def layers(text: str) -> list[str]:
+    """``text`` decoded once, twice... (escapes of escapes), up to ``MAX_PASSES`` layers,
+    each layer only while decoding changes something: empty for text without escapes.
+    Every layer counts, not only the last: a secret that itself holds ``%2F`` is written
+    ``%252F`` once percent-encoded; the first layer shows it, the second no longer does.
+    (:class:`View` maps each layer back to the text.)"""
+    out: list[str] = []
     for _ in range(MAX_PASSES):
         if not any(trigger in text for trigger in _TRIGGERS):
             break
@@ -112,17 +123,19 @@ def decode(text: str) -> str:
         decoded = "".join(parts)
         if decoded == text:
             break
+        out.append(decoded)
         text = decoded
-    return text
+    return out
 
 
 class View:
-    """``text`` decoded (:func:`decode`), with the way back: :meth:`span` gives the span
-    of the text that a span of the view was decoded from. Each pass keeps the escapes it
-    undid, as (view start, view end, text start, text end), in order."""
+    """The :func:`layers` of ``text``, with the way back: :meth:`span` gives the span of
+    the text that a span of a layer was decoded from. Each pass keeps the escapes it
+    undid, as (layer start, layer end, start, end in the layer before), in order."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.layers: list[str] = []
         self._passes: list[tuple[list[int], list[tuple[int, int, int, int]]]] = []
         current = text
         for _ in range(MAX_PASSES):
@@ -147,16 +160,12 @@ class View:
             out.append(current[last:])
             current = "".join(out)
             self._passes.append(([p[0] for p in pieces], pieces))
-        self.view = current
+            self.layers.append(current)
 
-    @property
-    def decoded(self) -> bool:
-        return bool(self._passes)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of the text that view[start:end] (not empty) was decoded from: an
-        escape partly inside the span counts whole."""
-        for starts, pieces in reversed(self._passes):
+    def span(self, layer: int, start: int, end: int) -> tuple[int, int]:
+        """The span of the text that ``self.layers[layer][start:end]`` (not empty) was
+        decoded from: an escape partly inside the span counts whole."""
+        for starts, pieces in reversed(self._passes[:layer + 1]):
             start, end = _back(starts, pieces, start)[0], _back(starts, pieces, end - 1)[1]
         return start, end
 
