@@ -282,13 +282,15 @@ class Redactor:
         """What kinds of secret appear in ``text`` (descriptions, never the values)."""
         return list(dict.fromkeys(label for _, label in self.hits(text)))
 
-    def hits(self, text: str, within: int = ALL_SHAPES) -> list[tuple[int, str]]:
+    def hits(self, text: str, within: int = ALL_SHAPES, *,
+             decoded: str | None = None) -> list[tuple[int, str]]:
         """(offset, description) of every secret in ``text``, in order, also those only
         the text decoded (``secretforms.layers``) shows: their offset is where their
         encoded form starts. A secret is reported once: a token shape overlapping a
         configured secret, or a match in the decoded text overlapping one in the text, is
         not reported again. ``within``: only these token shapes are tried (bits of
-        ``ALL_SHAPES``; the others are known not to occur)."""
+        ``ALL_SHAPES``; the others are known not to occur). ``decoded``: ``_decoded(text)``,
+        when the caller has it already."""
         found: list[tuple[int, str]] = []
         spans: list[tuple[int, int]] = []
         if self.literals is not None:
@@ -303,7 +305,8 @@ class Redactor:
             if not _overlaps(spans, start, end):
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
                 spans.append((start, end))
-        decoded = _decoded(text)
+        if decoded is None:
+            decoded = _decoded(text)
         if decoded and self._may_hold(decoded, within):
             for (start, _), label in self._decoded_hits(View(text), spans, within):
                 found.append((start, label))
@@ -612,7 +615,7 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
             continue
         for line, view in zip(chunk, decoded, strict=True):
             within = _screen(line, literals, mask, view)
-            found = _line_hits(redactor, line, within) if within is not None else None
+            found = _line_hits(redactor, line, within, view) if within is not None else None
             if found:
                 yield line, found
 
@@ -631,15 +634,15 @@ def _screen(text: str, literals: re.Pattern[str] | None, within: int = ALL_SHAPE
     return None
 
 
-def _line_hits(redactor: Redactor, line: str,
-               within: int = ALL_SHAPES) -> list[tuple[int, str]]:
+def _line_hits(redactor: Redactor, line: str, within: int = ALL_SHAPES,
+               decoded: str | None = None) -> list[tuple[int, str]]:
     """Secrets on one line, also those only the line decoded shows (``Redactor.hits``):
     the Markdown escaping writes ``_`` as ``&#95;``, so ``sk_live_...`` in a page's source
     reads ``sk&#95;live&#95;...`` while the browser shows it decoded; the search index
     writes ``<`` as ``\\u003c``."""
     if not line.strip():
         return []
-    return redactor.hits(line, within)
+    return redactor.hits(line, within, decoded=decoded)
 
 
 def _read_scanned(path: Path, compressed: bool) -> tuple[bytes, str | None]:
