@@ -353,7 +353,15 @@ class Redactor:
         """The run with every string in it redacted: messages, and also the suite, the
         file name, connector versions, ids and statuses, which pages and the search index
         show as well (a runner may put anything there)."""
-        return _redact_strings(self.redact, run)
+        memo: dict[str, str] = {}  # statuses, versions and short messages repeat
+
+        def redact(text: str) -> str:
+            clean = memo.get(text)
+            if clean is None:
+                clean = memo[text] = self.redact(text)
+            return clean
+
+        return _redact_strings(redact, run)
 
 
 _T = TypeVar("_T")
@@ -361,15 +369,23 @@ _T = TypeVar("_T")
 
 def _redact_strings(redact: Callable[[str], str], value: _T) -> _T:
     """``value`` (a dataclass, tuple or string, nested) with every string redacted: a
-    field added to the model later is redacted without anyone remembering to."""
+    field added to the model later is redacted without anyone remembering to. What holds
+    no secret is returned as it was (the same object)."""
     if isinstance(value, str):
-        return redact(value)  # type: ignore[return-value]
+        clean = redact(value)
+        return value if clean == value else clean  # type: ignore[return-value]
     if isinstance(value, tuple):
-        return tuple(_redact_strings(redact, item) for item in value)  # type: ignore[return-value]
+        items = tuple(_redact_strings(redact, item) for item in value)
+        same = all(new is old for new, old in zip(items, value, strict=True))
+        return value if same else items  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _redact_strings(redact, getattr(value, f.name))
-                   for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
+        changes = {}
+        for field in dataclasses.fields(value):
+            old = getattr(value, field.name)
+            new = _redact_strings(redact, old)
+            if new is not old:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
     return value
 
 
@@ -556,13 +572,8 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
                file: tuple[Path, os.stat_result]) -> list[Diagnostic]:
     """One file of :func:`scan_site` (its path and stat)."""
     path, st = file
-    diags: list[Diagnostic] = []
-    # A file name is part of a URL whatever the file holds; the diagnostics show the
-    # name redacted, so the report does not print the secret it reports.
     real = path.relative_to(site_dir).as_posix()
-    rel = redactor.redact(real)
-    for _, description in redactor.hits(real):
-        diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
+    rel, diags = _scan_name(redactor, real)
     if real in derived or (since is not None and st.st_mtime < since):
         return diags  # unchanged since an earlier, scanned build
     kind = _scanned_as(path)
@@ -573,17 +584,46 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
         diags.append(error(rel, problem, code="secret-scan"))
         return diags
     lines = data.decode("utf-8", errors="replace").split("\n")
+    return diags + _scan_lines(redactor, rel, lines, seen, "in the built site")
+
+
+def scan_texts(texts: Iterable[tuple[str, str]], redactor: Redactor) -> list[Diagnostic]:
+    """Secrets in generated files before they are written ((relative path, text) pairs:
+    ``connector-docs generate``), reported as :func:`scan_site` reports a site's."""
+    seen = _Seen()
+    diags: list[Diagnostic] = []
+    for real, text in texts:
+        rel, found = _scan_name(redactor, real)
+        diags += found + _scan_lines(redactor, rel, text.split("\n"), seen,
+                                     "in the generated pages")
+    return diags
+
+
+def _scan_name(redactor: Redactor, real: str) -> tuple[str, list[Diagnostic]]:
+    """A file's name redacted, and a diagnostic per secret in it. A file name is part of
+    a URL whatever the file holds; the diagnostics show the name redacted, so the report
+    does not print the secret it reports."""
+    rel = redactor.redact(real)
+    return rel, [error(rel, f"{description} in a file name", code="secret-in-site")
+                 for _, description in redactor.hits(real)]
+
+
+def _scan_lines(redactor: Redactor, rel: str, lines: list[str], seen: _Seen,
+                where: str) -> list[Diagnostic]:
+    """A diagnostic per secret in the lines of file ``rel`` (only lines ``seen`` has not
+    matched before are matched)."""
     distinct = set(lines)
     seen.hot.update(_hits_by_line(redactor, list(distinct - seen.lines)))
     seen.lines |= distinct
     if seen.hot.keys().isdisjoint(distinct):
-        return diags
+        return []
+    diags = []
     for number, line in enumerate(lines, 1):
         for column, description in seen.hot.get(line, ()):
             diags.append(
                 error(
                     rel,
-                    f"{description} in the built site",
+                    f"{description} {where}",
                     line=number,
                     column=column + 1,
                     hint="redact smoke messages (smoke_config) and remove the value "

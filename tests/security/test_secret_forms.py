@@ -361,3 +361,38 @@ def test_catalog_text_is_scanned_not_redacted(tmp_path: Path) -> None:
     assert not leaks_in(result.stdout)
     assert not files_holding_a_secret(root / ".cache")
     assert not (root / "site").exists()
+
+
+def test_generate_writes_nothing_when_a_page_holds_a_secret(tmp_path: Path) -> None:
+    """`connector-docs generate` writes Markdown for other engines, which no site scan
+    ever sees: it scans the pages before writing and writes none on a hit."""
+    root = leaky_project(tmp_path, encode_uri_component(PASSWORD))
+    result = run_cli(["generate", "--out", str(tmp_path / "out")], root)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "/vault/credentials/password (URL-encoded) in the generated pages" in result.stdout
+    assert not leaks_in(result.stdout)
+    assert not (tmp_path / "out").exists()
+
+
+def test_redact_run_redacts_every_string_of_a_run() -> None:
+    import datetime as dt
+
+    from generator.model import SmokeResult, SmokeRun
+
+    run = SmokeRun(
+        path=f"smoke/2026-11-20-{API_KEY}.json",
+        suite=f"qa {url_encoder(PASSWORD)}",
+        ran_at=dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc),
+        results=(SmokeResult("vault", "failed", 5.0, (f"x {json_all_escaped(PASSWORD)}",), 3),
+                 SmokeResult("other", "passed", 1.0, ("ok",), 9)),
+        format="json",
+        connector_versions=(("vault", f"2.1.0+{API_KEY}"),),
+    )
+    redactor, _ = Redactor.from_config_data(CONFIG, "smoke-config.json")
+    clean = redactor.redact_run(run)
+    assert clean.path == f"smoke/2026-11-20-{REDACTED}.json"
+    assert clean.suite == f"qa {REDACTED}"
+    assert clean.results[0].messages == (f"x {REDACTED}",)
+    assert clean.connector_versions == (("vault", f"2.1.0+{REDACTED}"),)
+    assert clean.results[1] is run.results[1]  # nothing to redact: the same object
+    assert (clean.ran_at, clean.results[0].line) == (run.ran_at, 3)
