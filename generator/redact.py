@@ -239,13 +239,15 @@ class Redactor:
     def _add(self, secret: str, label: str) -> None:
         # A value read from a file may carry a line end or padding the output never
         # shows ("secret\n" is printed as "secret"): the stripped value is the secret.
-        # The value as written stays too, for `echo secret | base64`.
+        # Its base64 as written stays too, for `echo secret | base64`.
         stripped = secret.strip()
         if len(stripped) < MIN_SECRET_LENGTH:
             return
-        for value in dict.fromkeys((stripped, secret)):
-            for form, encoding in literal_forms(value):
-                self._labels.setdefault(fold(form), f"{label} ({encoding})")
+        for form, encoding in literal_forms(stripped):
+            self._labels.setdefault(fold(form), f"{label} ({encoding})")
+        if stripped != secret:  # base64 only: as is, it would take the line end with it
+            for form in base64_forms(secret.encode()):
+                self._labels.setdefault(fold(form), f"{label} (base64, as written)")
         for line in stripped.splitlines():  # a PEM key may be printed line by line
             if len(line.strip()) >= 16 and line != stripped:
                 self._add(line.strip(), f"{label}, one line")

@@ -14,6 +14,7 @@ bypasses redaction (the catalog, overlays, templates).
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import random
@@ -147,6 +148,15 @@ def test_config_values_are_stripped(value: str) -> None:
     redactor, _ = Redactor.from_config_data(CONFIG, "smoke-config.json")
     assert redactor.redact(f"got {value.strip()} back") == f"got {REDACTED} back"
     assert Redactor([f"\t{value}\r\n"]).redact(f"got {value.strip()}.") == f"got {REDACTED}."
+
+
+def test_a_stripped_secret_keeps_the_text_around_it() -> None:
+    """Only the value is redacted, not the line end after it; the value as written (line
+    end included) is still redacted in base64, as `echo $SECRET | base64` prints it."""
+    redactor, _ = Redactor.from_config_data(CONFIG, "smoke-config.json")
+    assert redactor.redact(f"a {TRAILING}\nb  {PADDED}  c") == f"a {REDACTED}\nb  {REDACTED}  c"
+    written = base64.b64encode(f"{TRAILING}\n".encode()).decode()
+    assert redactor.redact(f"x {written} y") == f"x {REDACTED} y"
 
 
 _ESCAPES = [
