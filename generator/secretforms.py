@@ -99,10 +99,18 @@ def _piece(escape: str) -> str:
     if escape[1] == "#":
         # The character the encoder meant: html.unescape (as a browser) drops control
         # characters and reads 0x80-0x9F as Windows-1252, which an encoder never meant.
+        # Leading zeros are allowed, and the digits are not bounded: int() of thousands
+        # of digits raises, so an overlong number is out of range (U+FFFD, as a browser
+        # shows it) without being converted.
         number = escape[2:].rstrip(";")
-        code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+        hexadecimal = number[:1] in "xX"
+        digits = (number[1:] if hexadecimal else number).lstrip("0") or "0"
+        if len(digits) > 7:
+            return "\ufffd"
+        code = int(digits, 16 if hexadecimal else 10)
         if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
             return chr(code)
+        return "\ufffd"
     return html.unescape(escape)
 
 

@@ -406,3 +406,18 @@ def test_redact_run_redacts_every_string_of_a_run() -> None:
     assert clean.connector_versions == (("vault", f"2.1.0+{REDACTED}"),)
     assert clean.results[1] is run.results[1]  # nothing to redact: the same object
     assert (clean.ran_at, clean.results[0].line) == (run.ran_at, 3)
+
+
+@pytest.mark.parametrize("ref", ["&#" + "1" * 5000 + ";", "&#x" + "f" * 5000,
+                                 "&#" + "0" * 5000 + "80;"],
+                         ids=["decimal", "hex without ;", "leading zeros"])
+def test_an_overlong_character_reference_neither_crashes_nor_hides(ref: str,
+                                                                 tmp_path: Path) -> None:
+    """Python's int() refuses thousands of digits (and html.unescape with it): a hostile
+    reference must not crash the redactor or the scan; leading zeros still decode."""
+    text = f"x {ref}LANTED-forms-7f3c9a1e5b y"
+    redactor = Redactor([API_KEY])
+    hidden = ref.endswith("80;")  # &#0...080; is "P": the key, written in part as a reference
+    assert (redactor.redact(text) == f"x {REDACTED} y") is hidden
+    (tmp_path / "index.html").write_text(f"<p>{text}</p>\n")
+    assert len(scan_site(tmp_path, redactor)) == (1 if hidden else 0)
