@@ -20,6 +20,7 @@ import json
 import os
 import re
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
@@ -276,8 +277,8 @@ class Redactor:
             text = shapes.sub(_replace_shape, text)
         if not layers(text):
             return text
-        spans = sorted(span for span, _ in self._decoded_hits(View(text), [], ALL_SHAPES,
-                                                              secret_part=True))
+        spans = sorted(span for span, _ in self._decoded_hits(View(text), _Spans(),
+                                                              ALL_SHAPES, secret_part=True))
         return _join_redacted(text, spans) if spans else text
 
     def find(self, text: str) -> list[str]:
@@ -294,19 +295,19 @@ class Redactor:
         ``ALL_SHAPES``; the others are known not to occur). ``decoded``: ``_decoded(text)``,
         when the caller has it already."""
         found: list[tuple[int, str]] = []
-        spans: list[tuple[int, int]] = []
+        spans = _Spans()
         if self.literals is not None:
             for match in self.literals.finditer(text):
                 found.append((match.start(), self._labels[fold(match.group())]))
-                spans.append(match.span())
+                spans.add(*match.span())
         shapes = _shapes_in(text, within)
         for match in shapes.finditer(text) if shapes is not None else ():
             start, end = match.span()
             if match.group(match.lastgroup or 0) == REDACTED:
                 continue  # "postgres://admin:[REDACTED]@host": redacted already
-            if not _overlaps(spans, start, end):
+            if not spans.overlaps(start, end):
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
-                spans.append((start, end))
+                spans.add(start, end)
         if decoded is None:
             decoded = _decoded(text)
         if decoded and self._may_hold(decoded, within):
@@ -322,7 +323,7 @@ class Redactor:
         shapes = _shapes_in(decoded, within)
         return shapes is not None and shapes.search(decoded) is not None
 
-    def _decoded_hits(self, view: View, spans: list[tuple[int, int]], within: int,
+    def _decoded_hits(self, view: View, spans: _Spans, within: int,
                       secret_part: bool = False) -> Iterator[tuple[tuple[int, int], str]]:
         """(span in the text, description) of each secret in the decoded text not
         overlapping ``spans`` (found in the text as written; extended with each hit).
@@ -346,9 +347,9 @@ class Redactor:
             if start == end:
                 continue
             start, end = view.span(layer, start, end)
-            if _overlaps(spans, start, end):
+            if spans.overlaps(start, end):
                 continue
-            spans.append((start, end))
+            spans.add(start, end)
             yield (start, end), _with_escapes(label, view.text[start:end])
 
     def redact_run(self, run: SmokeRun) -> SmokeRun:
@@ -398,8 +399,26 @@ def _decoded(text: str) -> str:
     return "\n".join(layers(text))
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Spans of a text already found to hold a secret: pairwise disjoint (a span
+    overlapping one is never added), kept sorted so that a test is a binary search (a
+    text holding thousands of secrets must not take a scan through all of them for
+    each)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Disjoint and sorted: only the last span starting before ``end`` can reach past
+        # ``start`` (every one before it ends before it starts).
+        at = bisect_left(self._starts, end) - 1
+        return at >= 0 and self._ends[at] > start
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_left(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
 
 
 def _with_escapes(label: str, written: str) -> str:
