@@ -29,7 +29,15 @@ from typing import Any, TypeVar
 from .diagnostics import Diagnostic, Severity, error, warning
 from .model import SmokeRun
 from .runtime import fork_map
-from .secretforms import View, base64_forms, fold, layers, literal_forms
+from .secretforms import (
+    View,
+    base64_forms,
+    described,
+    fold,
+    joined_layers,
+    layers,
+    literal_forms,
+)
 from .smoke import JsonSource, escape_pointer
 
 REDACTED = "[REDACTED]"
@@ -292,8 +300,8 @@ class Redactor:
         encoded form starts. A secret is reported once: a token shape overlapping a
         configured secret, or a match in the decoded text overlapping one in the text, is
         not reported again. ``within``: only these token shapes are tried (bits of
-        ``ALL_SHAPES``; the others are known not to occur). ``decoded``: ``_decoded(text)``,
-        when the caller has it already."""
+        ``ALL_SHAPES``; the others are known not to occur). ``decoded``: the text's
+        ``secretforms.joined_layers``, when the caller has them already."""
         found: list[tuple[int, str]] = []
         spans = _Spans()
         if self.literals is not None:
@@ -309,15 +317,15 @@ class Redactor:
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
                 spans.add(start, end)
         if decoded is None:
-            decoded = _decoded(text)
+            decoded = joined_layers(text)
         if decoded and self._may_hold(decoded, within):
             for (start, _), label in self._decoded_hits(View(text), spans, within):
                 found.append((start, label))
         return sorted(found)
 
     def _may_hold(self, decoded: str, within: int) -> bool:
-        """Whether the decoded layers (``_decoded``) can hold a secret (cheap tests
-        before mapping them back)."""
+        """Whether the decoded layers (``secretforms.joined_layers``) can hold a secret
+        (cheap tests before mapping them back)."""
         if self.literals is not None and self.literals.search(decoded) is not None:
             return True
         shapes = _shapes_in(decoded, within)
@@ -350,7 +358,7 @@ class Redactor:
             if spans.overlaps(start, end):
                 continue
             spans.add(start, end)
-            yield (start, end), _with_escapes(label, view.text[start:end])
+            yield (start, end), described(label, view.text[start:end])
 
     def redact_run(self, run: SmokeRun) -> SmokeRun:
         """The run with every string in it redacted: messages, and also the suite, the
@@ -392,13 +400,6 @@ def _redact_strings(redact: Callable[[str], str], value: _T) -> _T:
     return value
 
 
-def _decoded(text: str) -> str:
-    """Every decoded layer of ``text`` (``secretforms.layers``), joined by line ends: it
-    holds whatever one of them does (and, across a join, maybe more: a false candidate
-    only costs a closer look). Empty when there is nothing to decode."""
-    return "\n".join(layers(text))
-
-
 class _Spans:
     """Spans of a text already found to hold a secret: pairwise disjoint (a span
     overlapping one is never added), kept sorted so that a test is a binary search (a
@@ -419,20 +420,6 @@ class _Spans:
         at = bisect_left(self._starts, start)
         self._starts.insert(at, start)
         self._ends.insert(at, end)
-
-
-def _with_escapes(label: str, written: str) -> str:
-    """``label`` saying how the secret was written (the escapes in its written form):
-    "configured secret #1 (URL-encoded)", "... (base64, JSON-escaped)", "Slack token (as
-    character references)"."""
-    kinds = " and ".join(name for mark, name in (
-        ("%", "URL-encoded"), ("\\", "JSON-escaped"), ("&", "as character references"))
-        if mark in written)
-    if not kinds:
-        return label
-    if label.endswith(" (as is)"):
-        return f"{label[:-len(' (as is)')]} ({kinds})"
-    return f"{label[:-1]}, {kinds})" if label.endswith(")") else f"{label} ({kinds})"
 
 
 def _join_redacted(text: str, spans: list[tuple[int, int]]) -> str:
@@ -662,15 +649,15 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
                   ) -> Iterator[tuple[str, list[tuple[int, str]]]]:
     """(line, :func:`_line_hits`) of each line that holds a secret. What could match is
     first looked for in a chunk of lines at once, joined: the configured secrets, and the
-    token shapes' needles, in the text and in it decoded (``_decoded``; each
-    line is decoded once, and no escape spans a line end, so the decoded lines joined hold
-    whatever one of them does). Most chunks hold neither; in the others each line is
+    token shapes' needles, in the text and in it decoded (``secretforms.joined_layers``:
+    each line is decoded once, and no escape spans a line end, so the decoded lines joined
+    hold whatever one of them does). Most chunks hold neither; in the others each line is
     screened the same way (``_screen``) and tried only for the shapes whose needles it
     holds."""
     literals = redactor.literals
     for start in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[start:start + _CHUNK_LINES]
-        decoded = [_decoded(line) for line in chunk]
+        decoded = [joined_layers(line) for line in chunk]
         mask = _screen("\n".join(chunk), literals, decoded="\n".join(filter(None, decoded)))
         if mask is None:
             continue
@@ -684,10 +671,10 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
 def _screen(text: str, literals: re.Pattern[str] | None, within: int = ALL_SHAPES,
             decoded: str | None = None) -> int | None:
     """The shapes (among ``within``) one of whose needles ``text`` holds, as written or
-    decoded (``_decoded``, or ``decoded`` when given); None when it holds none of them and
-    no configured secret either, so nothing in it can match."""
+    decoded (``secretforms.joined_layers``, or ``decoded`` when given); None when it holds
+    none of them and no configured secret either, so nothing in it can match."""
     if decoded is None:
-        decoded = _decoded(text)
+        decoded = joined_layers(text)
     mask = _needle_mask(text, within) | (_needle_mask(decoded, within) if decoded else 0)
     if mask or (literals is not None
                 and (literals.search(text) or (decoded and literals.search(decoded)))):

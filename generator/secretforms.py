@@ -136,6 +136,27 @@ def layers(text: str) -> list[str]:
     return out
 
 
+def joined_layers(text: str) -> str:
+    """Every layer of ``text`` joined by line ends: it holds whatever one of them does
+    (and, across a join, maybe more: a false candidate only costs a closer look). Empty
+    when there is nothing to decode."""
+    return "\n".join(layers(text))
+
+
+def described(label: str, written: str) -> str:
+    """``label`` saying how the secret was written (the escapes in ``written``, its
+    written form): "configured secret #1 (URL-encoded)", "... (base64, JSON-escaped)",
+    "Slack token (as character references)"."""
+    kinds = " and ".join(name for mark, name in (
+        ("%", "URL-encoded"), ("\\", "JSON-escaped"), ("&", "as character references"))
+        if mark in written)
+    if not kinds:
+        return label
+    if label.endswith(" (as is)"):
+        return f"{label[:-len(' (as is)')]} ({kinds})"
+    return f"{label[:-1]}, {kinds})" if label.endswith(")") else f"{label} ({kinds})"
+
+
 class View:
     """The :func:`layers` of ``text``, with the way back: :meth:`span` gives the span of
     the text that a span of a layer was decoded from. Each pass keeps the escapes it
