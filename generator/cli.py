@@ -18,6 +18,7 @@ from . import diagnostics, export, pages, render
 from .diagnostics import ConnectorDocsError, Diagnostic
 from .options import Options, from_mkdocs_yml, override
 from .project import Project, load
+from .redact import scan_texts
 from .runtime import paused_gc
 
 
@@ -172,6 +173,16 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     except ConnectorDocsError as exc:
         _fail(exc)
         return
+    # The site scan never sees these pages: scan them before anything is written, so a
+    # catalog text holding a configured secret fails here as it fails a build.
+    catalog_json = export.catalog_json(proj)
+    leaks = scan_texts([*((spec.path, text) for spec, text in texts),
+                        ("catalog/catalog.json", catalog_json)], proj.redactor)
+    if leaks:
+        _emit(leaks, "text")
+        click.echo("error: secret scan: the generated pages contain credentials; "
+                   "nothing was written", err=True)
+        sys.exit(1)
     _emit(proj.diagnostics, "text")
     root = Path(out).resolve()
     for spec, text in texts:
@@ -181,7 +192,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
             sys.exit(1)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    extra = [("catalog/catalog.json", export.catalog_json(proj))] + [
+    extra = [("catalog/catalog.json", catalog_json)] + [
         (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
         for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
     for rel, text in extra:

@@ -409,6 +409,15 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         server.watch(str(render.builtin_templates()))
         return server
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build that stops before the site scan (a strict warning, another plugin)
+        leaves generated Markdown in the cache unscanned: scan it, and drop it when it
+        holds a secret."""
+        cache = self.cache_dir
+        if self.redactor is not None and cache is not None and cache.is_dir() \
+                and scan_site(cache, self.redactor):
+            shutil.rmtree(cache, ignore_errors=True)
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.redactor is None:
             return
@@ -420,7 +429,10 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                              memory=self.scan_memory if self.serving else None)
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
-            # dev server could publish them.
+            # dev server could publish them: neither the site nor the generated Markdown
+            # in the cache (which CI keeps between runs).
             shutil.rmtree(config.site_dir, ignore_errors=True)
+            if self.cache_dir is not None:
+                shutil.rmtree(self.cache_dir, ignore_errors=True)
             raise PluginError("secret scan: the built site contains credentials:\n"
                               + "\n".join(d.format() for d in problems))

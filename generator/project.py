@@ -91,6 +91,8 @@ def load(opts: Options, *, with_overlays: bool = True,
     runs, more, smoke_inputs = load_smoke(opts, known)
     diags += more
     inputs += smoke_inputs
+    # Every string of a run can reach a page (messages, suite, versions, file names):
+    # redact_run redacts them all before anything reads the runs.
     runs = [redactor.redact_run(run) for run in runs]
     decisions, more = policy.decide(cat, runs, now, opts.stable_max_age_days)
     diags += more
@@ -100,10 +102,13 @@ def load(opts: Options, *, with_overlays: bool = True,
         codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
         diags += more
-    # Diagnostics quote input (ids, statuses, lines of a smoke log): redact them too.
-    diags = [replace(d, message=redactor.redact(d.message),
-                     hint=redactor.redact(d.hint) if d.hint else d.hint) for d in diags]
-    return Project(opts, cat, runs, decisions, now, redactor, overlays, locate(diags), inputs,
+    # Diagnostics quote input (ids, statuses, lines of a smoke log) and name files (a
+    # smoke file may be named after a credential): redact all of it, once located (the
+    # locator reads the file by its real path).
+    diags = [replace(d, path=redactor.redact(d.path), message=redactor.redact(d.message),
+                     hint=redactor.redact(d.hint) if d.hint else d.hint)
+             for d in locate(diags)]
+    return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
                    config_broken, errors)
 
 

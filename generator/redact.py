@@ -3,31 +3,41 @@
 Given the smoke runner's credentials file, every value under ``credentials`` and
 ``additionalConfig`` is a secret, matched in every form it can take on its way into a page:
 as is, base64 (standard and URL-safe, padded or not, and inside a longer base64 value such as
-``Basic base64(user:secret)``), URL-encoded, JSON-escaped and HTML-escaped. Well-known token
-shapes (Bearer and Basic headers, Slack, Stripe, AWS, GitHub, JWT, passwords in URLs) are
-matched even without a config. Diagnostics name where a secret is, never the secret.
+``Basic base64(user:secret)``), and any of those percent-encoded, JSON-escaped or written as
+HTML character references, in whole or in part. Well-known token shapes (Bearer and Basic
+headers, Slack, Stripe, AWS, GitHub, JWT, passwords in URLs) are matched even without a
+config. Redaction and the site scan match the same forms: ``secretforms`` makes them (the
+literal forms, and the decoded layers of the text they are also looked for in). Diagnostics
+name where a secret is, never the secret.
 """
 
 from __future__ import annotations
 
-import base64
 import codecs
 import dataclasses
 import gzip
-import html
 import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, quote_plus
+from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, Severity, error, warning
 from .model import SmokeRun
 from .runtime import fork_map
+from .secretforms import (
+    View,
+    base64_forms,
+    described,
+    fold,
+    joined_layers,
+    layers,
+    literal_forms,
+)
 from .smoke import JsonSource, escape_pointer
 
 REDACTED = "[REDACTED]"
@@ -41,7 +51,6 @@ SCANNED_SUFFIXES = (
 _SECTIONS = ("credentials", "additionalConfig")
 _USER_KEYS = {"username", "user", "login", "email", "clientid", "accountsid", "apikey"}
 _PASSWORD_KEYS = {"password", "pass", "secret", "clientsecret", "apisecret", "authtoken"}
-_MIN_FRAGMENT = 8  # shorter base64 fragments would match unrelated text
 
 # Token shapes. Each alternative starts with a literal character or a character class so
 # that the regex engine rejects it cheaply at most positions. A group named ``v<n>`` is the
@@ -205,7 +214,7 @@ class Redactor:
         text = value if isinstance(value, str) else json.dumps(value)
         if not text.strip():
             return []
-        if len(text) < MIN_SECRET_LENGTH:
+        if len(text.strip()) < MIN_SECRET_LENGTH:
             return [
                 Diagnostic(
                     path=name,
@@ -225,22 +234,31 @@ class Redactor:
         if not isinstance(section, dict):
             return
         plain = {re.sub(r"[^a-z]", "", str(k).lower()): v for k, v in section.items()}
-        users = [v for k, v in plain.items() if k in _USER_KEYS and isinstance(v, str)]
-        passwords = [v for k, v in plain.items() if k in _PASSWORD_KEYS and isinstance(v, str)]
+        users = [v.strip() for k, v in plain.items() if k in _USER_KEYS and isinstance(v, str)]
+        passwords = [v.strip() for k, v in plain.items()
+                     if k in _PASSWORD_KEYS and isinstance(v, str)]
         for user in users:
             for password in passwords:
                 pair = f"{user}:{password}".encode()
-                for form in _base64_forms(pair):
-                    self._labels.setdefault(form, f"smoke-config user:password {at} (base64)")
+                for form in base64_forms(pair):
+                    self._labels.setdefault(fold(form),
+                                            f"smoke-config user:password {at} (base64)")
         self._pattern = None
 
     def _add(self, secret: str, label: str) -> None:
-        if len(secret) < MIN_SECRET_LENGTH:
+        # A value read from a file may carry a line end or padding the output never
+        # shows ("secret\n" is printed as "secret"): the stripped value is the secret.
+        # Its base64 as written stays too, for `echo secret | base64`.
+        stripped = secret.strip()
+        if len(stripped) < MIN_SECRET_LENGTH:
             return
-        for form, encoding in _forms(secret):
-            self._labels.setdefault(form, f"{label} ({encoding})")
-        for line in secret.splitlines():  # a PEM key may be printed line by line
-            if len(line.strip()) >= 16 and line != secret:
+        for form, encoding in literal_forms(stripped):
+            self._labels.setdefault(fold(form), f"{label} ({encoding})")
+        if stripped != secret:  # base64 only: as is, it would take the line end with it
+            for form in base64_forms(secret.encode()):
+                self._labels.setdefault(fold(form), f"{label} (base64, as written)")
+        for line in stripped.splitlines():  # a PEM key may be printed line by line
+            if len(line.strip()) >= 16 and line != stripped:
                 self._add(line.strip(), f"{label}, one line")
         self._pattern = None
 
@@ -248,7 +266,9 @@ class Redactor:
 
     @property
     def literals(self) -> re.Pattern[str] | None:
-        """Every form of every configured secret, as one regex (None without secrets)."""
+        """Every literal form (``secretforms.literal_forms``) of every configured secret,
+        as one regex (None without secrets). It is matched against text and against the
+        text decoded (``secretforms.layers``): together, every form of a secret."""
         if self._pattern is None and self._labels:
             self._pattern = re.compile("|".join(_trie_alternatives(self._labels)))
         return self._pattern
@@ -257,41 +277,165 @@ class Redactor:
         # Configured secrets first, so a token shape overlapping one cannot leave a piece
         # of it behind; then the shapes. Two passes beat one combined regex: with only
         # literal alternatives the engine skips impossible positions by first character.
+        # Then both again in the text decoded, for the forms only decoding reveals.
         if self.literals is not None:
             text = self.literals.sub(REDACTED, text)
         shapes = _shapes_in(text)
-        return shapes.sub(_replace_shape, text) if shapes is not None else text
+        if shapes is not None:
+            text = shapes.sub(_replace_shape, text)
+        if not layers(text):
+            return text
+        spans = sorted(span for span, _ in self._decoded_hits(View(text), _Spans(),
+                                                              ALL_SHAPES, secret_part=True))
+        return _join_redacted(text, spans) if spans else text
 
     def find(self, text: str) -> list[str]:
         """What kinds of secret appear in ``text`` (descriptions, never the values)."""
         return list(dict.fromkeys(label for _, label in self.hits(text)))
 
-    def hits(self, text: str, within: int = ALL_SHAPES) -> list[tuple[int, str]]:
-        """(offset, description) of every secret in ``text``, in order; a token shape
-        overlapping a configured secret is not reported a second time. ``within``: only
-        these token shapes are tried (bits of ``ALL_SHAPES``; the others are known not to
-        occur)."""
+    def hits(self, text: str, within: int = ALL_SHAPES, *,
+             decoded: str | None = None) -> list[tuple[int, str]]:
+        """(offset, description) of every secret in ``text``, in order, also those only
+        the text decoded (``secretforms.layers``) shows: their offset is where their
+        encoded form starts. A secret is reported once: a token shape overlapping a
+        configured secret, or a match in the decoded text overlapping one in the text, is
+        not reported again. ``within``: only these token shapes are tried (bits of
+        ``ALL_SHAPES``; the others are known not to occur). ``decoded``: the text's
+        ``secretforms.joined_layers``, when the caller has them already."""
         found: list[tuple[int, str]] = []
-        spans: list[tuple[int, int]] = []
+        spans = _Spans()
         if self.literals is not None:
             for match in self.literals.finditer(text):
-                found.append((match.start(), self._labels[match.group()]))
-                spans.append(match.span())
+                found.append((match.start(), self._labels[fold(match.group())]))
+                spans.add(*match.span())
         shapes = _shapes_in(text, within)
         for match in shapes.finditer(text) if shapes is not None else ():
             start, end = match.span()
             if match.group(match.lastgroup or 0) == REDACTED:
                 continue  # "postgres://admin:[REDACTED]@host": redacted already
-            if not any(s < end and start < e for s, e in spans):
+            if not spans.overlaps(start, end):
                 found.append((start, _SHAPES[int((match.lastgroup or "v0")[1:])][0]))
+                spans.add(start, end)
+        if decoded is None:
+            decoded = joined_layers(text)
+        if decoded and self._may_hold(decoded, within):
+            for (start, _), label in self._decoded_hits(View(text), spans, within):
+                found.append((start, label))
         return sorted(found)
 
+    def _may_hold(self, decoded: str, within: int) -> bool:
+        """Whether the decoded layers (``secretforms.joined_layers``) can hold a secret
+        (cheap tests before mapping them back)."""
+        if self.literals is not None and self.literals.search(decoded) is not None:
+            return True
+        shapes = _shapes_in(decoded, within)
+        return shapes is not None and shapes.search(decoded) is not None
+
+    def _decoded_hits(self, view: View, spans: _Spans, within: int,
+                      secret_part: bool = False) -> Iterator[tuple[tuple[int, int], str]]:
+        """(span in the text, description) of each secret in the decoded text not
+        overlapping ``spans`` (found in the text as written; extended with each hit).
+        ``secret_part``: for a token shape, the span of its secret part (what redaction
+        replaces), not of the whole match."""
+        candidates: list[tuple[int, int, int, str]] = []
+        for layer, decoded in enumerate(view.layers):
+            if self.literals is not None:
+                for match in self.literals.finditer(decoded):
+                    candidates.append((layer, *match.span(),
+                                       self._labels[fold(match.group())]))
+            shapes = _shapes_in(decoded, within)
+            for match in shapes.finditer(decoded) if shapes is not None else ():
+                group = match.lastgroup or "v0"
+                if match.group(group) == REDACTED:
+                    continue
+                start, end = match.span(group) if secret_part and group[0] == "v" \
+                    else match.span()
+                candidates.append((layer, start, end, _SHAPES[int(group[1:])][0]))
+        for layer, start, end, label in candidates:
+            if start == end:
+                continue
+            start, end = view.span(layer, start, end)
+            if spans.overlaps(start, end):
+                continue
+            spans.add(start, end)
+            yield (start, end), described(label, view.text[start:end])
+
     def redact_run(self, run: SmokeRun) -> SmokeRun:
-        results = tuple(
-            dataclasses.replace(r, messages=tuple(self.redact(m) for m in r.messages))
-            for r in run.results
-        )
-        return dataclasses.replace(run, results=results)
+        """The run with every string in it redacted: messages, and also the suite, the
+        file name, connector versions, ids and statuses, which pages and the search index
+        show as well (a runner may put anything there)."""
+        memo: dict[str, str] = {}  # statuses, versions and short messages repeat
+
+        def redact(text: str) -> str:
+            clean = memo.get(text)
+            if clean is None:
+                clean = memo[text] = self.redact(text)
+            return clean
+
+        return _redact_strings(redact, run)
+
+
+_T = TypeVar("_T")
+
+
+def _redact_strings(redact: Callable[[str], str], value: _T) -> _T:
+    """``value`` (a dataclass, tuple or string, nested) with every string redacted: a
+    field added to the model later is redacted without anyone remembering to. What holds
+    no secret is returned as it was (the same object)."""
+    if isinstance(value, str):
+        clean = redact(value)
+        return value if clean == value else clean  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(_redact_strings(redact, item) for item in value)
+        same = all(new is old for new, old in zip(items, value, strict=True))
+        return value if same else items  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            old = getattr(value, field.name)
+            new = _redact_strings(redact, old)
+            if new is not old:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+class _Spans:
+    """Spans of a text already found to hold a secret: pairwise disjoint (a span
+    overlapping one is never added), kept sorted so that a test is a binary search (a
+    text holding thousands of secrets must not take a scan through all of them for
+    each)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Disjoint and sorted: only the last span starting before ``end`` can reach past
+        # ``start`` (every one before it ends before it starts).
+        at = bisect_left(self._starts, end) - 1
+        return at >= 0 and self._ends[at] > start
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_left(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+
+
+def _join_redacted(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span (sorted; overlapping ones merged) replaced by REDACTED."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
+        out.append(text[last:start] + REDACTED)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _replace_shape(match: re.Match[str]) -> str:
@@ -300,43 +444,6 @@ def _replace_shape(match: re.Match[str]) -> str:
         return REDACTED
     text, start = match.group(), match.start()
     return text[: match.start(group) - start] + REDACTED + text[match.end(group) - start :]
-
-
-def _base64_forms(raw: bytes) -> list[str]:
-    standard = base64.b64encode(raw).decode()
-    urlsafe = base64.urlsafe_b64encode(raw).decode()
-    return [standard, standard.rstrip("="), urlsafe, urlsafe.rstrip("=")]
-
-
-def _forms(secret: str) -> Iterator[tuple[str, str]]:
-    """Every way ``secret`` can be written into a page, with a label for each."""
-    raw = secret.encode()
-    yield secret, "as is"
-    for form in _base64_forms(raw):
-        yield form, "base64"
-    # Inside a longer base64 value the secret starts at byte offset 0, 1 or 2 of a 3-byte
-    # group; the characters encoding only the secret's own complete groups are fixed.
-    for offset, skip in ((0, 0), (1, 2), (2, 3)):
-        encoded = base64.b64encode(b"\0" * offset + raw).decode()
-        fragment = encoded[skip : (offset + len(raw)) // 3 * 4]
-        if len(fragment) >= _MIN_FRAGMENT:
-            yield fragment, "base64, inside a longer value"
-            yield fragment.replace("+", "-").replace("/", "_"), "base64, inside a longer value"
-    for form in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
-        yield form, "URL-encoded"
-        yield re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), form), "URL-encoded"
-    escaped = [
-        html.escape(secret),
-        html.escape(secret, quote=False),
-        html.escape(secret).replace("&#x27;", "&#39;").replace("&quot;", "&#34;"),
-    ]
-    for form in escaped:
-        yield form, "HTML-escaped"
-    for form in [secret, *escaped]:
-        for ascii_only in (True, False):
-            quoted = json.dumps(form, ensure_ascii=ascii_only)[1:-1]
-            yield quoted, "JSON-escaped"
-            yield quoted.replace("/", "\\/"), "JSON-escaped"
 
 
 def _trie_alternatives(words: Iterable[str]) -> list[str]:
@@ -358,7 +465,7 @@ def _trie_alternatives(words: Iterable[str]) -> list[str]:
             while len(child) == 1 and "" not in child:
                 (char, child), *_ = child.items()
                 chain.append(char)
-            out.append(re.escape("".join(chain)) + subpattern(child))
+            out.append(_literal("".join(chain)) + subpattern(child))
         return out
 
     def subpattern(node: dict[str, Any]) -> str:
@@ -369,6 +476,11 @@ def _trie_alternatives(words: Iterable[str]) -> list[str]:
         return f"(?:{body})?" if "" in node else body
 
     return branches(root)
+
+
+def _literal(text: str) -> str:
+    """A regex matching ``text`` (folded: ``secretforms.fold``), a space as space or +."""
+    return "[ +]".join(re.escape(part) for part in text.split(" "))
 
 
 # ----------------------------------------------------------------------- site scan
@@ -468,13 +580,8 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
                file: tuple[Path, os.stat_result]) -> list[Diagnostic]:
     """One file of :func:`scan_site` (its path and stat)."""
     path, st = file
-    diags: list[Diagnostic] = []
-    # A file name is part of a URL whatever the file holds; the diagnostics show the
-    # name redacted, so the report does not print the secret it reports.
     real = path.relative_to(site_dir).as_posix()
-    rel = redactor.redact(real)
-    for _, description in redactor.hits(real):
-        diags.append(error(rel, f"{description} in a file name", code="secret-in-site"))
+    rel, diags = _scan_name(redactor, real)
     if real in derived or (since is not None and st.st_mtime < since):
         return diags  # unchanged since an earlier, scanned build
     kind = _scanned_as(path)
@@ -485,17 +592,46 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
         diags.append(error(rel, problem, code="secret-scan"))
         return diags
     lines = data.decode("utf-8", errors="replace").split("\n")
+    return diags + _scan_lines(redactor, rel, lines, seen, "in the built site")
+
+
+def scan_texts(texts: Iterable[tuple[str, str]], redactor: Redactor) -> list[Diagnostic]:
+    """Secrets in generated files before they are written ((relative path, text) pairs:
+    ``connector-docs generate``), reported as :func:`scan_site` reports a site's."""
+    seen = _Seen()
+    diags: list[Diagnostic] = []
+    for real, text in texts:
+        rel, found = _scan_name(redactor, real)
+        diags += found + _scan_lines(redactor, rel, text.split("\n"), seen,
+                                     "in the generated pages")
+    return diags
+
+
+def _scan_name(redactor: Redactor, real: str) -> tuple[str, list[Diagnostic]]:
+    """A file's name redacted, and a diagnostic per secret in it. A file name is part of
+    a URL whatever the file holds; the diagnostics show the name redacted, so the report
+    does not print the secret it reports."""
+    rel = redactor.redact(real)
+    return rel, [error(rel, f"{description} in a file name", code="secret-in-site")
+                 for _, description in redactor.hits(real)]
+
+
+def _scan_lines(redactor: Redactor, rel: str, lines: list[str], seen: _Seen,
+                where: str) -> list[Diagnostic]:
+    """A diagnostic per secret in the lines of file ``rel`` (only lines ``seen`` has not
+    matched before are matched)."""
     distinct = set(lines)
     seen.hot.update(_hits_by_line(redactor, list(distinct - seen.lines)))
     seen.lines |= distinct
     if seen.hot.keys().isdisjoint(distinct):
-        return diags
+        return []
+    diags = []
     for number, line in enumerate(lines, 1):
         for column, description in seen.hot.get(line, ()):
             diags.append(
                 error(
                     rel,
-                    f"{description} in the built site",
+                    f"{description} {where}",
                     line=number,
                     column=column + 1,
                     hint="redact smoke messages (smoke_config) and remove the value "
@@ -513,58 +649,48 @@ def _hits_by_line(redactor: Redactor, lines: list[str]
                   ) -> Iterator[tuple[str, list[tuple[int, str]]]]:
     """(line, :func:`_line_hits`) of each line that holds a secret. What could match is
     first looked for in a chunk of lines at once, joined: the configured secrets, and the
-    token shapes' needles, in the text and in it decoded from character references (no
-    reference spans a line end, so the chunk decoded is its lines decoded). Most chunks
-    hold neither; in the others each line is screened the same way (``_screen``) and tried
-    only for the shapes whose needles it holds."""
+    token shapes' needles, in the text and in it decoded (``secretforms.joined_layers``:
+    each line is decoded once, and no escape spans a line end, so the decoded lines joined
+    hold whatever one of them does). Most chunks hold neither; in the others each line is
+    screened the same way (``_screen``) and tried only for the shapes whose needles it
+    holds."""
     literals = redactor.literals
     for start in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[start:start + _CHUNK_LINES]
-        mask = _screen("\n".join(chunk), literals)
+        decoded = [joined_layers(line) for line in chunk]
+        mask = _screen("\n".join(chunk), literals, decoded="\n".join(filter(None, decoded)))
         if mask is None:
             continue
-        for line in chunk:
-            within = _screen(line, literals, mask)
-            found = _line_hits(redactor, line, within) if within is not None else None
+        for line, view in zip(chunk, decoded, strict=True):
+            within = _screen(line, literals, mask, view)
+            found = _line_hits(redactor, line, within, view) if within is not None else None
             if found:
                 yield line, found
 
 
-def _screen(text: str, literals: re.Pattern[str] | None,
-            within: int = ALL_SHAPES) -> int | None:
+def _screen(text: str, literals: re.Pattern[str] | None, within: int = ALL_SHAPES,
+            decoded: str | None = None) -> int | None:
     """The shapes (among ``within``) one of whose needles ``text`` holds, as written or
-    decoded from character references; None when it holds none of them and no configured
-    secret either, so nothing in it can match."""
-    decoded = html.unescape(text) if "&" in text else text
-    mask = _needle_mask(text, within) | (
-        _needle_mask(decoded, within) if decoded is not text else 0)
+    decoded (``secretforms.joined_layers``, or ``decoded`` when given); None when it holds
+    none of them and no configured secret either, so nothing in it can match."""
+    if decoded is None:
+        decoded = joined_layers(text)
+    mask = _needle_mask(text, within) | (_needle_mask(decoded, within) if decoded else 0)
     if mask or (literals is not None
-                and (literals.search(text) or literals.search(decoded))):
+                and (literals.search(text) or (decoded and literals.search(decoded)))):
         return mask
     return None
 
 
-def _line_hits(redactor: Redactor, line: str,
-               within: int = ALL_SHAPES) -> list[tuple[int, str]]:
-    """Secrets on one line, also those written as character references: the Markdown
-    escaping writes ``_`` as ``&#95;``, so ``sk_live_...`` in a page's source reads
-    ``sk&#95;live&#95;...`` while the browser shows it decoded. A match in the decoded
-    line counts when the raw line does not hold it as is or HTML-escaped (the raw scan
-    reports those); its column is the column in the decoded line."""
+def _line_hits(redactor: Redactor, line: str, within: int = ALL_SHAPES,
+               decoded: str | None = None) -> list[tuple[int, str]]:
+    """Secrets on one line, also those only the line decoded shows (``Redactor.hits``):
+    the Markdown escaping writes ``_`` as ``&#95;``, so ``sk_live_...`` in a page's source
+    reads ``sk&#95;live&#95;...`` while the browser shows it decoded; the search index
+    writes ``<`` as ``\\u003c``."""
     if not line.strip():
         return []
-    found = redactor.hits(line, within)
-    decoded = html.unescape(line) if "&" in line else line
-    if decoded == line:
-        return found
-    for offset, description in redactor.hits(decoded, within):
-        match = (redactor.literals.match(decoded, offset) if redactor.literals else None) \
-            or _SHAPE_PATTERN.match(decoded, offset)
-        text = match.group() if match else decoded[offset:]
-        if not any(form in line for form in (text, html.escape(text),
-                                             html.escape(text, quote=False))):
-            found.append((offset, f"{description}, as character references"))
-    return sorted(found)
+    return redactor.hits(line, within, decoded=decoded)
 
 
 def _read_scanned(path: Path, compressed: bool) -> tuple[bytes, str | None]:

@@ -382,7 +382,8 @@ _PIECES = ["Bearer ", "bearer\t", "BEARER ", "abcdef1234567890", "xoxb-", "12345
            "hunter22", '"', "\n", " ", "-", "&amp;", "&#58;", "[REDACTED]", "Basic ",
            "dXNlcjpwYXNzd29yZA==", "S3cr3t/P@ss+word&more", "x", "_", "é",
            "S3cr3t&#47;P@ss+word&amp;more&#34;&lt;&#233;&gt;", "&#10;", "&amp", "&lt", "&#95",
-           "\r"]
+           "\r", "%2F", "%", "%5F", "%0A", "\\u005f", "\\u00", "\\", "\\n", "%5Cu005f",
+           "S3cr3t%2FP%40ss%2Bword%26more", "sk%5Flive\\u005f", "&#x5F", "%26%2395%3B", "+"]
 
 
 @settings(max_examples=500, deadline=None)
