@@ -111,9 +111,9 @@ def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict:
     proj = _load(opts, fmt)
     diags = proj.diagnostics
     if docs:
-        from . import docslint
+        from . import docslint, project
 
-        diags = diags + docslint.lint(proj)
+        diags = diags + project.redacted(docslint.lint(proj), proj.redactor)
     _emit(diags, fmt)
     if fmt == "text":
         click.echo(f"{len(proj.catalog.connectors)} connector(s) loaded", err=True)

@@ -236,8 +236,11 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
             store.put_gaps(path, keys[path], gaps.get(cid, []))
         store.save(keep=set(written))
         # MkDocs' own --strict counts warnings per build: then every build logs them all.
-        report(proj.diagnostics + [d for found in gaps.values() for d in found]
-               + docslint.check_links(outlines, others),
+        # Lint quotes catalog text (which is scanned, not redacted): the log gets it
+        # redacted, like every diagnostic of the load.
+        report(proj.diagnostics + project.redacted(
+                   [d for found in gaps.values() for d in found]
+                   + docslint.check_links(outlines, others), proj.redactor),
                self.options.strict,
                usable=bool(proj.catalog.connectors) and not proj.config_broken,
                already=self.logged if serving and not config.strict else None)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from . import catalog as catalog_mod
 from . import overlay as overlay_mod
 from . import policy, smoke, troubleshoot
 from .diagnostics import Diagnostic
+from .fetch import TOKEN_ENV
 from .locate import FileLocator
 from .model import Catalog, SmokeRun
 from .options import Options
@@ -75,6 +77,15 @@ def load_smoke(opts: Options, known: set[str]) -> tuple[list[SmokeRun], list[Dia
     return runs, diags + more, [path]
 
 
+def redacted(diags: list[Diagnostic], redactor: Redactor) -> list[Diagnostic]:
+    """Diagnostics as they may be shown: path, message, hint and pointer redacted (a
+    pointer names keys of the input, which may be a credential)."""
+    return [replace(d, path=redactor.redact(d.path), message=redactor.redact(d.message),
+                    hint=redactor.redact(d.hint) if d.hint else d.hint,
+                    pointer=redactor.redact(d.pointer) if d.pointer else d.pointer)
+            for d in diags]
+
+
 def load(opts: Options, *, with_overlays: bool = True,
          cache: catalog_mod.LoadCache | None = None) -> Project:
     now = policy.build_date()
@@ -88,6 +99,12 @@ def load(opts: Options, *, with_overlays: bool = True,
         redactor, more = Redactor.from_config(opts.path(opts.smoke_config))
         config_broken = any(d.is_error for d in more)
         diags += more
+    # The registry token is a secret of this build too: a registry that echoes it into
+    # a definition or a run must not get it published (the fetch session redacts its own
+    # messages; this covers the data it hands on, and the final site scan).
+    token = os.environ.get(TOKEN_ENV, "")
+    if token.strip():
+        redactor.add(token, TOKEN_ENV)
     runs, more, smoke_inputs = load_smoke(opts, known)
     diags += more
     inputs += smoke_inputs
@@ -105,9 +122,7 @@ def load(opts: Options, *, with_overlays: bool = True,
     # Diagnostics quote input (ids, statuses, lines of a smoke log) and name files (a
     # smoke file may be named after a credential): redact all of it, once located (the
     # locator reads the file by its real path).
-    diags = [replace(d, path=redactor.redact(d.path), message=redactor.redact(d.message),
-                     hint=redactor.redact(d.hint) if d.hint else d.hint)
-             for d in locate(diags)]
+    diags = redacted(locate(diags), redactor)
     return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
                    config_broken, errors)
 

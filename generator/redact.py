@@ -245,6 +245,10 @@ class Redactor:
                                             f"smoke-config user:password {at} (base64)")
         self._pattern = None
 
+    def add(self, secret: str, label: str) -> None:
+        """One more secret (``label`` says what it is in diagnostics, never the value)."""
+        self._add(secret, label)
+
     def _add(self, secret: str, label: str) -> None:
         # A value read from a file may carry a line end or padding the output never
         # shows ("secret\n" is printed as "secret"): the stripped value is the secret.

@@ -437,3 +437,56 @@ def test_thousands_of_encoded_secrets_in_one_text_take_linear_time() -> None:
     assert time.process_time() - started < 20  # measured: about 1 s (was quadratic)
     assert clean == f"{REDACTED} {REDACTED} Bearer {REDACTED}\n" * 5_000
     assert len(found) == 15_000
+
+
+# The registry token (CONNECTOR_DOCS_TOKEN) is a secret of the whole build, not only of
+# the fetch session's messages: a registry echoing it into a definition or a run must not
+# get it published, in any form.
+REGISTRY_TOKEN = "PLANTED-registry-token-5d1e"
+
+
+def test_the_registry_token_in_a_smoke_message_is_redacted(tmp_path: Path) -> None:
+    from .hostile import smoke_json
+
+    catalog = write_catalog(
+        tmp_path / "catalog", {"ledgerline": good_connector()},
+        smoke={"2026-11-20-qa.json": smoke_json(
+            "ledgerline",
+            [f"echo {REGISTRY_TOKEN}", f"url {encode_uri_component(REGISTRY_TOKEN)}"])},
+    )
+    root = make_site(tmp_path / "project", catalog=catalog, plugin={"smoke_config": None})
+    result = mkdocs_build(root, env={"CONNECTOR_DOCS_TOKEN": REGISTRY_TOKEN})
+    assert result.returncode == 0, result.stdout[-3000:]
+    page = (root / "site" / "connectors" / "ledgerline" / "index.html").read_text()
+    assert f"echo {REDACTED} · url {REDACTED}" in html.unescape(page)
+    assert not [p for p in (root / "site").rglob("*") if p.is_file()
+                and REGISTRY_TOKEN in unquote(p.read_bytes().decode("utf-8", "replace"))]
+
+
+def test_the_registry_token_in_the_catalog_fails_the_build_and_stays_out_of_the_log(
+    tmp_path: Path,
+) -> None:
+    """Catalog text is scanned, not redacted: the build fails. The docs lint quotes the
+    catalog (here an error code named after the token): its warnings are redacted too."""
+    conn = good_connector()
+    conn["errorCodes"][REGISTRY_TOKEN] = {"summary": "echoed"}  # no resolution: lint warns
+    catalog = write_catalog(tmp_path / "catalog", {"ledgerline": conn})
+    root = make_site(tmp_path / "project", catalog=catalog, plugin={"smoke_config": None})
+    result = mkdocs_build(root, env={"CONNECTOR_DOCS_TOKEN": REGISTRY_TOKEN})
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "secret scan" in result.stdout and "CONNECTOR_DOCS_TOKEN" in result.stdout
+    assert REGISTRY_TOKEN not in result.stdout
+    assert "no troubleshooting entry" in result.stdout  # the lint warning was logged
+    assert not (root / "site").exists()
+    import os
+    import subprocess
+    import sys
+
+    validate = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "validate", "--docs"], cwd=root, text=True,
+        capture_output=True, timeout=300, check=False,
+        env={**os.environ, "CONNECTOR_DOCS_TOKEN": REGISTRY_TOKEN,
+             "SOURCE_DATE_EPOCH": "1795608000"},
+    )
+    assert "no troubleshooting entry" in validate.stderr, validate.stderr[-2000:]
+    assert REGISTRY_TOKEN not in validate.stdout + validate.stderr
