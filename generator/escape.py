@@ -168,6 +168,14 @@ def _code(text: str) -> Markdown:
     return Markdown(f"<code>{value}</code>")
 
 
+def html_text(value: object) -> Markdown:
+    """Text inside raw HTML (a raw HTML block, an SVG title), which Markdown does not
+    process: HTML-escaped, unsafe characters dropped. Whitespace is collapsed: a blank
+    line would end the block and spill the rest as Markdown."""
+    text = " ".join(clean(value).split())
+    return Markdown(html.escape(text, quote=True))
+
+
 def safe_url(url: object) -> str | None:
     """The URL when it is absolute with a safe scheme, percent-encoded so it cannot end
     the Markdown link early; None otherwise (``javascript:``, ``data:``, relative...)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,7 +55,7 @@ def history_svg(history: Iterable[Evidence]) -> Markdown:
     width, gap = 12, 3
     bars = []
     for i, ev in enumerate(items):
-        title = html.escape(f"{ev.date} {ev.suite}: {ev.status}")
+        title = escape.html_text(f"{ev.date} {ev.suite}: {ev.status}")
         bars.append(f'<rect x="{i * (width + gap)}" y="0" width="{width}" height="20" rx="2" '
                     f'fill="{_COLORS.get(ev.status, "#9e9e9e")}"><title>{title}</title></rect>')
     counts = {s: sum(1 for e in items if e.status == s) for s in _COLORS}
@@ -67,13 +66,6 @@ def history_svg(history: Iterable[Evidence]) -> Markdown:
         f'<div class="cd-history"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{summary}" width="{total}" height="20" viewBox="0 0 {total} 20">'
         + "".join(bars) + f'</svg> <span class="cd-history__text">{summary}</span></div>')
-
-
-def h(value: object) -> Markdown:
-    """Text inside a raw HTML block (Markdown does not process it there). Whitespace is
-    collapsed: a blank line would end the block and spill the rest as Markdown."""
-    text = " ".join(escape.clean(value).split())
-    return Markdown(html.escape(text, quote=True))
 
 
 def datefmt(value: dt.date | dt.datetime | None) -> str:
@@ -173,7 +165,7 @@ def _env(override: str | None) -> jinja2.Environment:
     )
     env.filters.update(
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
-        anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=h, date=datefmt,
+        anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=escape.html_text, date=datefmt,
         json=_json, history=history_svg, md=Markdown, param_rows=param_rows,
         param_table=param_table, codes=codes, texts=texts, op_links=op_links,
     )

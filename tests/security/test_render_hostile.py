@@ -158,7 +158,7 @@ def test_invisible_characters_are_dropped_by_every_helper(char: str) -> None:
     assert str(escape.code(text)) == "<code>paypal</code>"
     assert str(escape.cell(text)) == "paypal"
     assert str(escape.meta_text(text)) == '"paypal"'
-    assert str(render.h(text)) == "paypal"
+    assert str(escape.html_text(text)) == "paypal"
     assert escape.anchor(text) == "paypal"
 
 
