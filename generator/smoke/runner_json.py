@@ -68,6 +68,13 @@ def _violation(name: str, found: Violation) -> Diagnostic:
     if found.duplicate_key:
         message = f"duplicate key '{found.token}'"
         hint, code = "JSON readers disagree on which one wins; keep one", "json-duplicate-key"
+    elif found.kind == "number":
+        message = f"{found.token} cannot be read as a number"
+        hint, code = "use a finite number of at most 1000 digits, or a string", "json-number"
+    elif found.kind == "surrogate":
+        message = f"invalid text: {found.token}"
+        hint = "write the character itself or a valid pair of \\u escapes"
+        code = "json-surrogate"
     else:
         message = f"{found.token} is not valid JSON"
         hint, code = "use a finite number or null", "json-nonfinite"
@@ -173,7 +180,7 @@ def _read_envelope(
                 _Pending(
                     Severity.ERROR,
                     "/ranAt",
-                    "'ranAt' is not an ISO 8601 date-time",
+                    "'ranAt' is not an ISO 8601 date-time that exists in UTC",
                     hint='write it like "2026-11-20T03:00:00Z"',
                     code="smoke-bad-date",
                 )
