@@ -16,7 +16,9 @@ MAX_LINE = 64 * 1024
 _RESULT_LINE = re.compile(r"(✅|❌|⏭)\ufe0f?[ \t]+(\S+)[ \t]+\(([^()]*)\)")
 _LOOKS_LIKE_RESULT = re.compile(r"(?:✅|❌|⏭|⚠|✔|✖|❎)")
 _MESSAGE_LINE = re.compile(r"[ \t]+•[ \t]?(.*)")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)[ \t]*ms")
+# The look-behind makes a search start only at a number's first digit: without it a
+# search over a long run of digits retried from every digit (quadratic).
+_DURATION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)[ \t]*ms")
 _COUNT_LINE = re.compile(r"(Passed|Failed|Skipped):[ \t]*(\d+)")
 _ICON_STATUS: dict[str, SmokeStatus] = {"✅": "passed", "❌": "failed", "⏭": "skipped"}
 _RESULT_HINT = "result lines read '✅ <appId> (<n>ms)' (or ❌ / ⏭️), messages '   • <text>'"
