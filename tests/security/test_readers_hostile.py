@@ -128,7 +128,8 @@ def test_a_huge_integer_in_a_connector_is_a_located_error(tmp_path: Path) -> Non
 
 def test_an_infinite_float_in_a_connector_is_a_located_error() -> None:
     _, _, diags = jsonfile.parse_json("x.json", b'{"rateLimits": {"requestsPerMinute": 1e400}}')
-    assert [(d.code, d.pointer) for d in diags] == [("json-number", "/rateLimits/requestsPerMinute")]
+    found = [(d.code, d.pointer) for d in diags]
+    assert found == [("json-number", "/rateLimits/requestsPerMinute")]
 
 
 def test_a_huge_integer_in_a_runner_file_is_a_located_error() -> None:
@@ -151,7 +152,10 @@ def test_a_huge_integer_in_the_smoke_config_is_a_located_error(tmp_path: Path) -
 
 
 def test_an_infinite_junit_time_is_a_located_error() -> None:
-    data = b'<testsuite name="qa" timestamp="2026-11-20T03:00:00Z">\n<testcase name="a" time="1e400"/></testsuite>'
+    data = (
+        b'<testsuite name="qa" timestamp="2026-11-20T03:00:00Z">\n'
+        b'<testcase name="a" time="1e400"/></testsuite>'
+    )
     _, diags = smoke.parse_run("2026-11-20-qa.xml", data, None)
     assert [(d.code, d.line) for d in diags] == [("smoke-bad-duration", 2)]
 
