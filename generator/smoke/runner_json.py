@@ -21,6 +21,7 @@ from .naming import parse_timestamp
 _RESULT_KEYS = ("appId", "status", "durationMs", "messages")
 _RESULT_KEY_SET = frozenset(_RESULT_KEYS)
 _ENVELOPE_KEYS = ("$schema", "suite", "ranAt", "connectorVersions", "results")
+MAX_UNKNOWN_KEYS = 50  # unknown keys located one by one per file; the rest counted
 _APP_ID_KEY = re.compile(r'"appId"\s*:')
 
 
@@ -123,7 +124,12 @@ def parse_runner_json(name: str, text: str, parsed: Parsed) -> None:
         lines = _item_lines(text, items)
         for index, item in enumerate(items):
             _read_result(item, f"{base}/{index}", lines[index], parsed, pending)
+    unknown_keys = 0
     for p in pending:
+        if p.code == "smoke-unknown-key":
+            unknown_keys += 1
+            if unknown_keys > MAX_UNKNOWN_KEYS:  # counted, not located: see below
+                continue
         line, col = source.locate(p.pointer, key=p.at_key)
         parsed.diagnostics.append(
             Diagnostic(
@@ -135,6 +141,16 @@ def parse_runner_json(name: str, text: str, parsed: Parsed) -> None:
                 pointer=p.pointer,
                 hint=p.hint,
                 code=p.code,
+            )
+        )
+    if unknown_keys > MAX_UNKNOWN_KEYS:
+        parsed.diagnostics.append(
+            Diagnostic(
+                path=name,
+                severity=Severity.WARNING,
+                message=f"... and {unknown_keys - MAX_UNKNOWN_KEYS:,} more unknown keys",
+                hint="is this the smoke runner's JSON?",
+                code="smoke-unknown-key",
             )
         )
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import catalog, jsonfile, locate, smoke
+from generator import catalog, jsonfile, lint, locate, smoke
 from generator.redact import Redactor
 from generator.smoke import common, console, naming, runner_json
 
@@ -264,3 +264,42 @@ def test_a_build_over_overflowing_input_builds_the_rest(tmp_path: Path) -> None:
     assert (root / "site" / "connectors" / "good" / "index.html").is_file(), result.stdout[-3000:]
     assert not (root / "site" / "connectors" / "sur").exists()
     assert "sur.json" in result.stdout and "big.json" in result.stdout
+
+
+# ----------------------------------------------------------------------- warning caps
+
+
+def test_a_connector_with_100k_unknown_keys_gives_a_summary(tmp_path: Path) -> None:
+    doc = good_connector("noisy")
+    doc.update({f"unknownKey{i}": 1 for i in range(100_000)})
+    (tmp_path / "noisy.json").write_text(json.dumps(doc, indent=1))
+    cat, diags = bounded(60, catalog.load_catalog, tmp_path)
+    assert [c.id for c in cat.connectors] == ["noisy"]
+    unknown = [d for d in diags if d.code == "unknown-key"]
+    assert len(unknown) == lint.MAX_UNKNOWN_KEYS + 1 and unknown[0].line
+    assert f"{100_000 - lint.MAX_UNKNOWN_KEYS:,} more" in unknown[-1].message
+
+
+def test_a_runner_file_with_many_unknown_keys_gives_a_summary() -> None:
+    results = [{"appId": f"a{i}", "status": "passed", "extra": 1} for i in range(5_000)]
+    text = json.dumps({"suite": "qa", "ranAt": "2026-11-20T03:00:00Z", "results": results})
+    run, diags = bounded(20, smoke.parse_run, "x-qa.json", text.encode(), None)
+    assert run is not None and len(run.results) == 5_000
+    unknown = [d for d in diags if d.code == "smoke-unknown-key"]
+    assert len(unknown) == runner_json.MAX_UNKNOWN_KEYS + 1
+    assert "4,950 more" in unknown[-1].message
+
+
+def test_smoke_input_has_a_total_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(smoke, "MAX_TOTAL_SMOKE_BYTES", 1000)
+    paths = []
+    for day in range(20, 24):
+        path = tmp_path / f"2026-11-{day}-qa.json"
+        path.write_text(json.dumps({"results": [{"appId": "a", "status": "passed",
+                                                 "messages": ["x" * 400]}]}))
+        paths.append(path)
+    runs, diags = smoke.load_runs(paths)
+    assert len(runs) == 2
+    assert [(Path(d.path).name, d.code) for d in diags] == [
+        ("2026-11-22-qa.json", "smoke-budget"), ("2026-11-23-qa.json", "smoke-budget")
+    ]
