@@ -277,7 +277,11 @@ MAX_UNKNOWN_KEYS = 50
 
 
 def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
-                  locator: Locator | None, budget: list[int]) -> list[Diagnostic]:
+                  locator: Locator | None, budget: list[int] | None = None) -> list[Diagnostic]:
+    """Unknown keys below ``value``; ``budget`` (a one-item list, shared down the walk)
+    is how many more to report, and goes negative by the number left out."""
+    if budget is None:
+        budget = [MAX_UNKNOWN_KEYS]
     node = _resolve(node)
     diags: list[Diagnostic] = []
     if "oneOf" in node:
