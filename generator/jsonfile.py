@@ -20,7 +20,7 @@ MAX_DEPTH = 64
 # The one number reader: integers longer than this are refused (Python refuses to read
 # more than 4,300 digits and would raise mid-parse), floats must stay finite (1e400 is
 # read as inf). Both are strict-JSON violations, located like NaN.
-MAX_INT_DIGITS = 1000
+MAX_INT_DIGITS = 300  # any such int also converts to a float (max ~1.8e308)
 # A \\u escape of a surrogate: only these can produce a lone surrogate (raw ones are not
 # valid UTF-8), which no page can be written with. Refused, located, at this layer.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

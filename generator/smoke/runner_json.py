@@ -71,7 +71,7 @@ def _violation(name: str, found: Violation) -> Diagnostic:
         hint, code = "JSON readers disagree on which one wins; keep one", "json-duplicate-key"
     elif found.kind == "number":
         message = f"{found.token} cannot be read as a number"
-        hint, code = "use a finite number of at most 1000 digits, or a string", "json-number"
+        hint, code = "use a finite number of at most 300 digits, or a string", "json-number"
     elif found.kind == "surrogate":
         message = f"invalid text: {found.token}"
         hint = "write the character itself or a valid pair of \\u escapes"

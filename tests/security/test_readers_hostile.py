@@ -303,3 +303,13 @@ def test_smoke_input_has_a_total_budget(tmp_path: Path, monkeypatch: pytest.Monk
     assert [(Path(d.path).name, d.code) for d in diags] == [
         ("2026-11-22-qa.json", "smoke-budget"), ("2026-11-23-qa.json", "smoke-budget")
     ]
+
+
+def test_every_integer_the_reader_accepts_converts_to_a_float() -> None:
+    """normalize and the smoke readers call float() on numbers: an accepted integer must
+    never raise OverflowError there."""
+    largest = "9" * jsonfile.MAX_INT_DIGITS
+    value, _, diags = jsonfile.parse_json("x.json", f'{{"n": {largest}}}'.encode())
+    assert not diags and float(value["n"]) > 0
+    _, _, diags = jsonfile.parse_json("x.json", f'{{"n": {largest}9}}'.encode())
+    assert [d.code for d in diags] == ["json-number"]
