@@ -17,6 +17,29 @@ from .locate import Locator, Violation, line_col
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+# The one number reader: integers longer than this are refused (Python refuses to read
+# more than 4,300 digits and would raise mid-parse), floats must stay finite (1e400 is
+# read as inf). Both are strict-JSON violations, located like NaN.
+MAX_INT_DIGITS = 300  # any such int also converts to a float (max ~1.8e308)
+# A \\u escape of a surrogate: only these can produce a lone surrogate (raw ones are not
+# valid UTF-8), which no page can be written with. Refused, located, at this layer.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def bad_number(token: str) -> bool:
+    """Whether a JSON number literal is one the readers refuse (too long, or not finite)."""
+    digits = len(token) - token.startswith("-")
+    if "." not in token and "e" not in token and "E" not in token:
+        return digits > MAX_INT_DIGITS
+    return len(token) > MAX_INT_DIGITS or not math.isfinite(float(token))
+
+
+def has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def load_strict(text: str) -> tuple[Any, list[Violation]]:
@@ -24,15 +47,19 @@ def load_strict(text: str) -> tuple[Any, list[Violation]]:
     (value, []) or (None, each Violation in document order). Syntax errors raise
     ``json.JSONDecodeError`` (too deep a nesting ``RecursionError``), as in ``json.loads``.
     Valid files cost one C-speed parse; only a violating one is scanned."""
-    value, _, clean = _parse(text)
-    return (value, []) if clean else (None, Locator(text).violations())
+    value, _, clean = _parse(text, finite=False)
+    if clean:
+        return value, []
+    found = Locator(text).violations()
+    # Overflowing floats are allowed here (the caller checks); the map flags them all.
+    return None, [v for v in found if not (v.kind == "number" and _is_float_literal(v))]
 
 
 # The end of an object key: its closing quote, optional blanks, the colon.
 _KEY_END = re.compile(r'"\s*:')
 
 
-def _parse(text: str) -> tuple[Any, int, bool]:
+def _parse(text: str, finite: bool = True) -> tuple[Any, int, bool]:
     """(value, nesting depth, whether the text is strict JSON). Duplicate keys are found
     by counting instead of a Python hook on every object: each key of the text ends in a
     ``_KEY_END`` match (a string value can add matches, never remove one), so when the
@@ -44,8 +71,25 @@ def _parse(text: str) -> tuple[Any, int, bool]:
         flagged.append(name)
         return math.nan
 
-    value = json.loads(text, parse_constant=constant)
+    def whole(token: str) -> int:
+        if bad_number(token):
+            flagged.append(token)
+            return 0
+        return int(token)
+
+    def real(token: str) -> float:
+        if bad_number(token):
+            flagged.append(token)
+            return 0.0
+        return float(token)
+
+    # Smoke readers (finite=False) check each number where it is used, so 1e400 (inf)
+    # drops one result, not the file; catalog files have no such check after parsing.
+    value = json.loads(text, parse_constant=constant, parse_int=whole,
+                       parse_float=real if finite else float)
     if flagged:
+        return None, 0, False
+    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
         return None, 0, False
     depth, members = _measure(value)
     if members != len(_KEY_END.findall(text)) and _has_duplicate_key(text):
@@ -69,6 +113,29 @@ def _measure(value: Any) -> tuple[int, int]:
                 below += [c for c in node if type(c) is dict or type(c) is list]
         level = below
     return depth, members
+
+
+def _is_float_literal(v: Violation) -> bool:
+    return v.float_literal
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether any key or string of a parsed value holds a lone surrogate."""
+    level: list[Any] = [value]
+    while level:
+        below: list[Any] = []
+        for node in level:
+            if type(node) is str:
+                if has_lone_surrogate(node):
+                    return True
+            elif type(node) is dict:
+                if any(has_lone_surrogate(k) for k in node):
+                    return True
+                below += node.values()
+            elif type(node) is list:
+                below += node
+        level = below
+    return False
 
 
 def _has_duplicate_key(text: str) -> bool:
@@ -151,5 +218,15 @@ def _violation_diag(path: str, v: Violation) -> Diagnostic:
         return error(path, f"duplicate key {json.dumps(v.token)}: JSON readers disagree on "
                      "which value wins", line=v.line, column=v.column,
                      hint="remove one of the two entries", code="duplicate-key")
+    if v.kind == "surrogate":
+        return error(path, f"invalid text: {v.token}", line=v.line, column=v.column,
+                     pointer=v.pointer, hint="write the character itself, or a valid pair of "
+                     "\\u escapes; a lone surrogate cannot be written to a page",
+                     code="json-surrogate")
+    if v.kind == "number":
+        return error(path, f"invalid JSON: {v.token} cannot be read", line=v.line,
+                     column=v.column, pointer=v.pointer, hint="use a number of at most "
+                     f"{MAX_INT_DIGITS} digits that is finite as a float, or a string",
+                     code="json-number")
     return error(path, f"invalid JSON: {v.token} is not a JSON number", line=v.line,
                  column=v.column, hint="use null or a finite number", code="json")

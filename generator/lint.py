@@ -218,7 +218,13 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
         return []
     # Only unknown keys (valid against the open schema): jsonschema is not even imported.
     diags = [] if schema_valid(raw) else _schema_errors(raw, path, locator)
-    return diags + _unknown_keys(raw, schema(), "", path, locator)
+    budget = [MAX_UNKNOWN_KEYS]
+    unknown = _unknown_keys(raw, schema(), "", path, locator, budget)
+    if budget[0] < 0:
+        unknown.append(warning(path, f"... and {-budget[0]:,} more unknown keys in this file",
+                               hint="is this a connector definition of this catalog's format?",
+                               code="unknown-key"))
+    return diags + unknown
 
 
 def _schema_errors(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
@@ -265,8 +271,17 @@ def _resolve_uncached(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+# Unknown keys reported one by one per file (each costs a location and a did-you-mean);
+# past this they are only counted, in one summary warning.
+MAX_UNKNOWN_KEYS = 50
+
+
 def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
-                  locator: Locator | None) -> list[Diagnostic]:
+                  locator: Locator | None, budget: list[int] | None = None) -> list[Diagnostic]:
+    """Unknown keys below ``value``; ``budget`` (a one-item list, shared down the walk)
+    is how many more to report, and goes negative by the number left out."""
+    if budget is None:
+        budget = [MAX_UNKNOWN_KEYS]
     node = _resolve(node)
     diags: list[Diagnostic] = []
     if "oneOf" in node:
@@ -282,17 +297,21 @@ def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
             if key in _OPAQUE:
                 continue
             if props is not None and key in props:
-                diags += _unknown_keys(item, props[key], child, path, locator)
+                diags += _unknown_keys(item, props[key], child, path, locator, budget)
             elif isinstance(extra, dict):
-                diags += _unknown_keys(item, extra, child, path, locator)
+                diags += _unknown_keys(item, extra, child, path, locator, budget)
             elif props is not None and extra is None:
+                budget[0] -= 1
+                if budget[0] < 0:  # counted only: below zero is how many were left out
+                    continue
                 hint = did_you_mean(key, props) or "remove it, or ignore this warning if a " \
                     "tool of yours reads it"
                 diags.append(warning(path, f"unknown key '{key}'", hint=hint,
                                      code="unknown-key", **_where(locator, child, key=True)))
     elif isinstance(value, list) and isinstance(node.get("items"), dict):
         for index, item in enumerate(value):
-            diags += _unknown_keys(item, node["items"], f"{pointer}/{index}", path, locator)
+            diags += _unknown_keys(item, node["items"], f"{pointer}/{index}", path, locator,
+                                   budget)
     return diags
 
 

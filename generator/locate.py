@@ -24,6 +24,8 @@ class Violation:
     duplicate_key: bool
     line: int
     column: int
+    kind: str = ""  # "number" (too long / not finite), "surrogate", else NaN or a key
+    float_literal: bool = False  # a "number" with a fraction or an exponent
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Locator:
                         frame[3] = key_pointer
                         if keys.get(key_pointer, -1) > frame[4]:  # seen in this very object
                             found.append((pos, key_pointer, name, True))
+                        if "\\u" in tok and _lone_surrogate(name):
+                            found.append((pos, key_pointer, "surrogate", False))
                         keys[key_pointer] = pos
                         continue
                     here = frame[3] if frame[3] is not None else frame[0]
@@ -107,6 +111,11 @@ class Locator:
                 stack.append([here, False, 0, None, pos])
             elif tok in _NON_FINITE:
                 found.append((pos, here, tok, False))
+            elif first == '"':
+                if "\\u" in tok and _lone_surrogate(_decoded(tok)):
+                    found.append((pos, here, "surrogate", False))
+            elif _bad_number(tok):
+                found.append((pos, here, "number", False))
         self._keys = keys
         self._found = found
         return values
@@ -235,8 +244,23 @@ class Locator:
         is otherwise valid JSON; see ``load_strict``)."""
         if self._values is None:
             self._values = self._build()
-        return [Violation(pointer, token, is_key, *self._line_col(pos))
-                for pos, pointer, token, is_key in self._found]
+        out = []
+        for pos, pointer, token, is_key in self._found:
+            kind = token if not is_key and token in ("number", "surrogate") else ""
+            is_float = False
+            if kind == "number":
+                raw = _SCAN.match(self._text, pos)
+                digits = raw[0] if raw else ""
+                is_float = any(c in digits for c in ".eE")
+                token = digits if len(digits) <= 24 else \
+                    f"the {len(digits):,}-character number {digits[:12]}..."
+            elif kind == "surrogate":
+                token = "a lone surrogate (a \\uD800-\\uDFFF escape without its pair)"
+            # A key may itself hold a lone surrogate: shown escaped, so printing the
+            # diagnostic cannot fail.
+            out.append(Violation(_printable(pointer), _printable(token), is_key,
+                                 *self._line_col(pos), kind=kind, float_literal=is_float))
+        return out
 
     def _line_col(self, pos: int) -> tuple[int, int]:
         """``line_col``; past a few lookups, by bisection in a newline index built once (a
@@ -265,6 +289,38 @@ def _after_blank(text: str, pos: int) -> int:
 # Strings, brackets and bare literals; ',' and ':' are skipped over (keys are told apart by
 # position), which halves the tokens a scan handles.
 _SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|[^\s{}\[\]:,"]+')
+
+
+def _decoded(token: str) -> str:
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_number(token: str) -> bool:
+    # jsonfile.bad_number, imported late: jsonfile imports this module.
+    from .jsonfile import bad_number
+
+    if token[:1] not in "-0123456789" or token in ("true", "false", "null"):
+        return False
+    try:
+        return bad_number(token)
+    except ValueError:
+        return False
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:

@@ -47,6 +47,9 @@ __all__ = [
 
 SMOKE_SUFFIXES = (".json", ".log", ".txt", ".xml")
 MAX_SMOKE_BYTES = 20 * 1024 * 1024
+# All smoke files of one load together: a parsed run holds several times its bytes, so
+# many large files would exhaust memory although each is under MAX_SMOKE_BYTES.
+MAX_TOTAL_SMOKE_BYTES = 64 * 1024 * 1024
 
 _SUFFIX_FORMATS: dict[str, Format] = {
     ".json": "json",
@@ -111,8 +114,12 @@ def load_runs(
     runs: list[SmokeRun] = []
     diags: list[Diagnostic] = []
     known = frozenset(known_ids) if known_ids is not None else None
+    total = 0
     for path in paths:
         name = str(path)
+        if total > MAX_TOTAL_SMOKE_BYTES:
+            diags.append(_over_budget(name))
+            continue
         try:
             with path.open("rb") as stream:
                 data = stream.read(MAX_SMOKE_BYTES + 1)
@@ -129,12 +136,26 @@ def load_runs(
                 )
             )
             continue
+        total += len(data)
+        if total > MAX_TOTAL_SMOKE_BYTES:
+            diags.append(_over_budget(name))
+            continue
         run, found = parse_run(name, data, known)
         diags.extend(found)
         if run is not None:
             runs.append(run)
     runs.sort(key=lambda r: (r.ran_at, r.path))
     return runs, diags
+
+
+def _over_budget(name: str) -> Diagnostic:
+    return error(
+        name,
+        f"not read: the smoke files before it already hold "
+        f"{MAX_TOTAL_SMOKE_BYTES // (1024 * 1024)} MB, the limit for one build",
+        hint="keep only the runs the site needs (the newest per suite), or trim messages",
+        code="smoke-budget",
+    )
 
 
 def parse_run(

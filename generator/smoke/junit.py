@@ -100,7 +100,7 @@ def _junit_metadata(
             parsed.diagnostics.append(
                 error(
                     name,
-                    f"timestamp '{stamp}' is not an ISO 8601 date-time",
+                    f"timestamp '{stamp[:100]}' is not an ISO 8601 date-time that exists in UTC",
                     line=lines.get(id(element), 0),
                     code="smoke-bad-date",
                 )

@@ -32,9 +32,9 @@ def parse_timestamp(text: str) -> dt.datetime | None:
         value = value[:-1] + "+00:00"
     try:
         stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
+        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+    except (ValueError, OverflowError):  # an offset at the calendar's edge leaves it
         return None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
 def date_from_name(name: str) -> dt.datetime | None:
@@ -54,7 +54,10 @@ def date_from_name(name: str) -> dt.datetime | None:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
         offset = sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return (stamp - offset).replace(tzinfo=UTC)
+    try:
+        return (stamp - offset).replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T0000+0500 is before the calendar in UTC
+        return None
 
 
 def suites_from_name(name: str) -> list[str]:

@@ -21,6 +21,7 @@ from .naming import parse_timestamp
 _RESULT_KEYS = ("appId", "status", "durationMs", "messages")
 _RESULT_KEY_SET = frozenset(_RESULT_KEYS)
 _ENVELOPE_KEYS = ("$schema", "suite", "ranAt", "connectorVersions", "results")
+MAX_UNKNOWN_KEYS = 50  # unknown keys located one by one per file; the rest counted
 _APP_ID_KEY = re.compile(r'"appId"\s*:')
 
 
@@ -68,6 +69,13 @@ def _violation(name: str, found: Violation) -> Diagnostic:
     if found.duplicate_key:
         message = f"duplicate key '{found.token}'"
         hint, code = "JSON readers disagree on which one wins; keep one", "json-duplicate-key"
+    elif found.kind == "number":
+        message = f"{found.token} cannot be read as a number"
+        hint, code = "use a finite number of at most 300 digits, or a string", "json-number"
+    elif found.kind == "surrogate":
+        message = f"invalid text: {found.token}"
+        hint = "write the character itself or a valid pair of \\u escapes"
+        code = "json-surrogate"
     else:
         message = f"{found.token} is not valid JSON"
         hint, code = "use a finite number or null", "json-nonfinite"
@@ -116,7 +124,12 @@ def parse_runner_json(name: str, text: str, parsed: Parsed) -> None:
         lines = _item_lines(text, items)
         for index, item in enumerate(items):
             _read_result(item, f"{base}/{index}", lines[index], parsed, pending)
+    unknown_keys = 0
     for p in pending:
+        if p.code == "smoke-unknown-key":
+            unknown_keys += 1
+            if unknown_keys > MAX_UNKNOWN_KEYS:  # counted, not located: see below
+                continue
         line, col = source.locate(p.pointer, key=p.at_key)
         parsed.diagnostics.append(
             Diagnostic(
@@ -128,6 +141,16 @@ def parse_runner_json(name: str, text: str, parsed: Parsed) -> None:
                 pointer=p.pointer,
                 hint=p.hint,
                 code=p.code,
+            )
+        )
+    if unknown_keys > MAX_UNKNOWN_KEYS:
+        parsed.diagnostics.append(
+            Diagnostic(
+                path=name,
+                severity=Severity.WARNING,
+                message=f"... and {unknown_keys - MAX_UNKNOWN_KEYS:,} more unknown keys",
+                hint="is this the smoke runner's JSON?",
+                code="smoke-unknown-key",
             )
         )
 
@@ -173,7 +196,7 @@ def _read_envelope(
                 _Pending(
                     Severity.ERROR,
                     "/ranAt",
-                    "'ranAt' is not an ISO 8601 date-time",
+                    "'ranAt' is not an ISO 8601 date-time that exists in UTC",
                     hint='write it like "2026-11-20T03:00:00Z"',
                     code="smoke-bad-date",
                 )
