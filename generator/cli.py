@@ -176,13 +176,8 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     # The site scan never sees these pages: scan them before anything is written, so a
     # catalog text holding a configured secret fails here as it fails a build.
     catalog_json = export.catalog_json(proj)
-    leaks = scan_texts([*((spec.path, text) for spec, text in texts),
-                        ("catalog/catalog.json", catalog_json)], proj.redactor)
-    if leaks:
-        _emit(leaks, "text")
-        click.echo("error: secret scan: the generated pages contain credentials; "
-                   "nothing was written", err=True)
-        sys.exit(1)
+    _refuse_secrets([*((spec.path, text) for spec, text in texts),
+                     ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
     _emit(proj.diagnostics, "text")
     root = Path(out).resolve()
     for spec, text in texts:
@@ -205,6 +200,17 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
 
 
+def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> None:
+    """Exit 1, writing nothing, when a text about to be written holds a configured secret
+    (the site scan never sees files written outside a build)."""
+    leaks = scan_texts(texts, proj.redactor, f"in {what}")
+    if leaks:
+        _emit(leaks, "text")
+        click.echo(f"error: secret scan: credentials found in {what}; nothing was written",
+                   err=True)
+        sys.exit(1)
+
+
 @main.command(name="export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="File to write catalog.json to ('-' for standard output).")
@@ -220,8 +226,9 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | N
     except ConnectorDocsError as exc:
         _fail(exc)
         return
-    _emit(proj.diagnostics, "text")
     text = export.catalog_json(proj)
+    _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
+    _emit(proj.diagnostics, "text")
     if out == "-":
         click.echo(text, nl=False)
     else:

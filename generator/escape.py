@@ -62,7 +62,9 @@ _LEADING = re.compile(r"^(\s*)(?:([-+])(?=[\s-]|$)|(/)|(\d+)([.)])(?=\s|$))")
 # hosts and runs of 40 hexadecimal digits (commit hashes). A character reference breaks
 # the match (references are stashed before magiclink runs, as a non-word placeholder) and
 # reads the same. In a hex run every 39th digit is one, so no 40 digits stand together.
-_LIVE = re.compile(r"(?<=[Ww]{3})\.|[0-9a-f]{40,}")
+# \d is Unicode here as in pymdownx.magiclink's own hash pattern (`[a-f\d]{40}`), so a run
+# mixing in other scripts' digits is broken too.
+_LIVE = re.compile(r"(?<=[Ww]{3})\.|[a-f\d]{40,}")
 _HASH_SPAN = 39
 SAFE_SCHEMES = ("https", "http", "mailto")
 # The longest value (characters) printed in full; longer ones are cut with an ellipsis.
@@ -225,11 +227,17 @@ def unique_anchors(values: Iterable[str], prefix: str,
     ids = set() if taken is None else taken
     values = list(values)
     out = [""] * len(values)
+    # The next suffix to try per slug, so 10,000 values of one slug stay linear.
+    next_suffix: dict[str, int] = {}
     for i in sorted(range(len(values)), key=lambda i: anchor(values[i]) != values[i]):
         wanted = prefix + anchor(values[i])
-        chosen, n = wanted, 2
-        while chosen in ids:
-            chosen, n = f"{wanted}-{n}", n + 1
+        chosen, n = wanted, next_suffix.get(wanted, 2)
+        if chosen in ids:
+            chosen = f"{wanted}-{n}"
+            while chosen in ids:
+                n += 1
+                chosen = f"{wanted}-{n}"
+            next_suffix[wanted] = n + 1
         ids.add(chosen)
         out[i] = chosen
     return out

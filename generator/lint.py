@@ -321,27 +321,39 @@ def check_manifest(raw: Any, path: str, locator: Locator | None,
         return [error(path, "manifest top level must be an object", line=1, column=1,
                       pointer="")]
     diags = []
-    for key in raw:
-        if key not in _MANIFEST_KEYS:
-            diags.append(warning(path, f"unknown manifest key '{key}'",
-                                 hint=did_you_mean(key, _MANIFEST_KEYS), code="unknown-key",
-                                 **_where(locator, "/" + key, key=True)))
+    unknown = [key for key in raw if key not in _MANIFEST_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS]:
+        diags.append(warning(path, f"unknown manifest key '{key}'",
+                             hint=did_you_mean(key, _MANIFEST_KEYS), code="unknown-key",
+                             **_where(locator, pointer_join("", key), key=True)))
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        diags.append(warning(path, f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown "
+                             "manifest keys", hint="is this a manifest of this catalog's "
+                             "format?", code="unknown-key"))
     if conn_id and isinstance(raw.get("id"), str) and raw["id"] != conn_id:
         diags.append(error(path, f"manifest id '{raw['id']}' does not match definition id "
                            f"'{conn_id}'", code="id-mismatch", **_where(locator, "/id")))
     status = raw.get("status", {})
+    flags_left = MAX_UNKNOWN_KEYS
     if not isinstance(status, dict):
         diags.append(error(path, "status must be an object of rollout flags",
                            **_where(locator, "/status")))
     else:
         for key, flag in status.items():
             if key not in _FLAG_KEYS:
-                diags.append(warning(path, f"unknown rollout flag '{key}'",
-                                     hint=did_you_mean(key, _FLAG_KEYS), code="unknown-key",
-                                     **_where(locator, f"/status/{key}", key=True)))
+                flags_left -= 1
+                if flags_left >= 0:
+                    diags.append(warning(path, f"unknown rollout flag '{key}'",
+                                         hint=did_you_mean(key, _FLAG_KEYS),
+                                         code="unknown-key", **_where(
+                                             locator, pointer_join("/status", key),
+                                             key=True)))
             elif not isinstance(flag, bool):
                 diags.append(error(path, f"rollout flag '{key}' must be true or false",
                                    **_where(locator, f"/status/{key}")))
+    if flags_left < 0:
+        diags.append(warning(path, f"... and {-flags_left:,} more unknown rollout flags",
+                             code="unknown-key", **_where(locator, "/status")))
     if "pricingTier" in raw and not isinstance(raw["pricingTier"], str):
         diags.append(error(path, "pricingTier must be a string",
                            **_where(locator, "/pricingTier")))

@@ -363,7 +363,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         src = page.file.src_uri
         if src not in self.generated:
             return markdown
-        if not page.meta and markdown.startswith("---"):
+        if not page.meta and render.looks_like_front_matter(markdown):
             # MkDocs could not read the front matter and kept it as Markdown, where
             # attr_list and links in it would come alive: never publish that. (Rendering
             # checks it too, with MkDocs' loader; this is what MkDocs itself made of it.)

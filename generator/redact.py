@@ -26,6 +26,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import escape
 from .diagnostics import Diagnostic, Severity, error, warning
 from .model import SmokeRun
 from .runtime import fork_map
@@ -157,7 +158,10 @@ class Redactor:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            return cls(), [error(name, "smoke config is not UTF-8 text", line=line)]
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1  # in bytes
+            return cls(), [error(name, f"smoke config is not UTF-8 text (byte "
+                                 f"0x{data[exc.start]:02x})", line=line, column=column,
+                                 hint="save the file as UTF-8")]
         source = JsonSource(text)
         document, diags = source.load(name)
         if diags:
@@ -371,10 +375,19 @@ class Redactor:
         memo: dict[str, str] = {}  # statuses, versions and short messages repeat
 
         def redact(text: str) -> str:
-            clean = memo.get(text)
-            if clean is None:
-                clean = memo[text] = self.redact(text)
-            return clean
+            out = memo.get(text)
+            if out is None:
+                out = self.redact(text)
+                if out == text:
+                    # A zero-width or control character inside a secret hides it from the
+                    # patterns, and the page drops that character: look at the text as
+                    # it will be shown. (Ids stay as written when nothing is found, so
+                    # "stripe\u200b" is still not "stripe".)
+                    shown = escape.clean(text)
+                    if shown != text and (found := self.redact(shown)) != shown:
+                        out = found
+                memo[text] = out
+            return out
 
         return _redact_strings(redact, run)
 
@@ -599,15 +612,16 @@ def _scan_file(redactor: Redactor, site_dir: Path, since: float | None,
     return diags + _scan_lines(redactor, rel, lines, seen, "in the built site")
 
 
-def scan_texts(texts: Iterable[tuple[str, str]], redactor: Redactor) -> list[Diagnostic]:
+def scan_texts(texts: Iterable[tuple[str, str]], redactor: Redactor,
+               where: str = "in the generated pages") -> list[Diagnostic]:
     """Secrets in generated files before they are written ((relative path, text) pairs:
-    ``connector-docs generate``), reported as :func:`scan_site` reports a site's."""
+    ``connector-docs generate`` and ``export``), reported as :func:`scan_site` reports a
+    site's."""
     seen = _Seen()
     diags: list[Diagnostic] = []
     for real, text in texts:
         rel, found = _scan_name(redactor, real)
-        diags += found + _scan_lines(redactor, rel, text.split("\n"), seen,
-                                     "in the generated pages")
+        diags += found + _scan_lines(redactor, rel, text.split("\n"), seen, where)
     return diags
 
 

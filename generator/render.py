@@ -225,14 +225,36 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def front_matter_problem(text: str) -> str | None:
     """Why MkDocs would not read ``text``'s front matter (None: it would, or there is
     none)."""
+    if not looks_like_front_matter(text):
+        return None
+    if not text.startswith("---"):
+        return "it does not start on the page's first line"
     match = _FRONT_MATTER.match(text)
     if match is None:
-        return "it is not closed by a `---` line" if text.startswith("---") else None
+        return "it is not closed by a `---` line"
     try:
         data = yaml.load(match.group(1), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        return f"it is not valid YAML ({' '.join(str(exc).split())})"
+        return f"it is not valid YAML ({_yaml_problem(exc)})"
     return None if isinstance(data, dict) else "it is not a mapping of keys to values"
+
+
+def looks_like_front_matter(text: str) -> bool:
+    """Whether the first line that is not blank is a `---` line (front matter meant, or
+    a thematic break where a page must not start one)."""
+    return re.match(r"\s*-{3}[ \t]*(?:\n|$)", text) is not None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The YAML error without the snippet of the document PyYAML quotes (catalog text,
+    which may hold a secret)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return f"{exc.problem or exc.context or 'not readable'}{where}"
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"character #x{exc.character:04x} at position {exc.position}: {exc.reason}"
+    return type(exc).__name__
 
 
 def render(page: PageSpec, override: str | None = None) -> str:

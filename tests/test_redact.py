@@ -452,3 +452,12 @@ def test_every_spelling_of_every_token_shape_is_found(kind: str) -> None:
     accepts must contain one (a needle left out would hide that spelling)."""
     for sample in _SHAPE_SAMPLES[kind]:
         assert kind in [label for _, label in Redactor().hits(f"see {sample} here")], sample
+
+
+def test_a_smoke_config_that_is_not_utf8_is_located(tmp_path: Path) -> None:
+    config = tmp_path / "smoke-config.json"
+    config.write_bytes(b'{\n  "vault": {"token": "abc\xffdefghijkl"}}\n')
+    redactor, diags = Redactor.from_config(config)
+    assert [(d.line, d.column, d.severity.value) for d in diags] == [(2, 26, "error")]
+    assert "not UTF-8" in diags[0].message and "0xff" in diags[0].message
+    assert redactor.redact("abcdefghijkl") == "abcdefghijkl"  # nothing half-read

@@ -285,25 +285,36 @@ def fetch_workers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "connector-docs fetch"]
 
 
+# Unbounded, each dripping server below would keep a fetch busy for minutes; a deadline
+# of 1 s must end it within this (generous: the machine is noisy).
+BOUNDED = 15
+
+
 def deadline_error(
     server: Drip, transport: httpx.BaseTransport | None = None
 ) -> tuple[Diagnostic, float]:
     scheme = "https" if server.tls is not None else "http"
     url = f"{scheme}://127.0.0.1:{server.port}/catalog.json"
+    before = set(fetch_workers())
     started = time.monotonic()
     try:
         diag = fetch_error(url, transport, retries=1)
     finally:
         server.close()
+    _started_workers[:] = [t for t in fetch_workers() if t not in before]
     return diag, time.monotonic() - started
 
 
+_started_workers: list[threading.Thread] = []  # the last deadline_error's, still alive
+
+
 def workers_end_soon() -> bool:
-    """The abandoned worker is woken (its socket shut down), not left reading."""
-    end = time.monotonic() + 2
-    while fetch_workers() and time.monotonic() < end:
+    """The worker the last fetch abandoned is woken (its socket shut down), not left
+    reading. (Other tests' workers are not counted.)"""
+    end = time.monotonic() + BOUNDED
+    while any(t.is_alive() for t in _started_workers) and time.monotonic() < end:
         time.sleep(0.05)
-    return not fetch_workers()
+    return not any(t.is_alive() for t in _started_workers)
 
 
 def test_headers_dripped_slowly_hit_the_overall_deadline(short_deadline: float) -> None:
@@ -312,7 +323,7 @@ def test_headers_dripped_slowly_hit_the_overall_deadline(short_deadline: float) 
     diag, took = deadline_error(server)
     assert diag.code == "remote-timeout", diag.format()
     assert "within 1 s" in diag.message and diag.path.startswith("http://127.0.0.1:")
-    assert took < 4, f"{took:.1f} s"
+    assert took < BOUNDED, f"{took:.1f} s"
     assert workers_end_soon()
 
 
@@ -336,7 +347,7 @@ def test_a_tls_server_dripping_headers_hits_the_overall_deadline(
     trusting = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(cert)))
     diag, took = deadline_error(server, trusting)
     assert diag.code == "remote-timeout" and diag.path.startswith("https://"), diag.format()
-    assert took < 4, f"{took:.1f} s"
+    assert took < BOUNDED, f"{took:.1f} s"
     assert workers_end_soon()
 
 
@@ -351,7 +362,7 @@ def test_an_error_body_dripped_slowly_hits_the_overall_deadline(
     server = Drip(head, b"e" * 100_000)
     diag, took = deadline_error(server)
     assert diag.code == "remote-timeout", diag.format()
-    assert took < 4, f"{took:.1f} s"
+    assert took < BOUNDED, f"{took:.1f} s"
 
 
 def test_a_transport_stuck_before_answering_hits_the_deadline(short_deadline: float) -> None:
@@ -360,7 +371,7 @@ def test_a_transport_stuck_before_answering_hits_the_deadline(short_deadline: fl
     release = threading.Event()
 
     def stuck(request: httpx.Request) -> httpx.Response:
-        release.wait(10)
+        release.wait(60)
         return httpx.Response(200, content=b"[]")
 
     started = time.monotonic()
@@ -368,7 +379,7 @@ def test_a_transport_stuck_before_answering_hits_the_deadline(short_deadline: fl
         diag = fetch_error(URL, httpx.MockTransport(stuck))
     finally:
         release.set()
-    assert diag.code == "remote-timeout" and time.monotonic() - started < 4
+    assert diag.code == "remote-timeout" and time.monotonic() - started < BOUNDED
 
 
 # ----------------------------------------------------------------------- the token

@@ -280,6 +280,24 @@ def test_a_connector_with_100k_unknown_keys_gives_a_summary(tmp_path: Path) -> N
     assert f"{100_000 - lint.MAX_UNKNOWN_KEYS:,} more" in unknown[-1].message
 
 
+def test_a_manifest_with_many_unknown_keys_and_flags_gives_summaries(tmp_path: Path) -> None:
+    folder = tmp_path / "noisy"
+    folder.mkdir()
+    (folder / "definition.json").write_text(json.dumps(good_connector("noisy")))
+    manifest = {"id": "noisy", **{f"x/{i}": 1 for i in range(20_000)},
+                "status": {f"flag{i}": True for i in range(20_000)}}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    cat, diags = bounded(60, catalog.load_catalog, tmp_path)
+    assert [c.id for c in cat.connectors] == ["noisy"]
+    unknown = [d for d in diags if d.code == "unknown-key"]
+    assert len(unknown) == 2 * (lint.MAX_UNKNOWN_KEYS + 1)
+    assert unknown[0].pointer == "/x~10" and unknown[0].line == 3  # the key's own line
+    assert f"{20_000 - lint.MAX_UNKNOWN_KEYS:,} more unknown manifest keys" in \
+        unknown[lint.MAX_UNKNOWN_KEYS].message
+    assert f"{20_000 - lint.MAX_UNKNOWN_KEYS:,} more unknown rollout flags" in \
+        unknown[-1].message
+
+
 def test_a_runner_file_with_many_unknown_keys_gives_a_summary() -> None:
     results = [{"appId": f"a{i}", "status": "passed", "extra": 1} for i in range(5_000)]
     text = json.dumps({"suite": "qa", "ranAt": "2026-11-20T03:00:00Z", "results": results})

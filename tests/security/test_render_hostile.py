@@ -79,7 +79,8 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     evil = good_connector("evil")
     evil["name"] = XSS_NAME
     evil["description"] = "Desc\uffff {: onmouseover=alert(1) } x-pwn"
-    evil["actions"][0]["name"] = "Act\ud800ion"
+    # (A lone surrogate is refused when the catalog is read: test_readers_hostile.)
+    evil["actions"][0]["name"] = "Act\U000e0041ion"
     catalog = write_catalog(tmp / "catalog", {"evil": evil, "ledgerline": good_connector()})
     root = make_site(tmp / "project", catalog=catalog, plugin={"smoke_config": None})
     result = mkdocs_build(root)
@@ -126,6 +127,34 @@ def test_front_matter_problem_names_what_mkdocs_would_do() -> None:
     assert "not valid YAML" in (render.front_matter_problem("---\ntitle: [x\n---\n") or "")
     assert "not closed" in (render.front_matter_problem("---\ntitle: x\n# x\n") or "")
     assert "mapping" in (render.front_matter_problem("---\n- a\n---\n") or "")
+    # MkDocs reads front matter only from the first line: one blank line before it and
+    # the whole block is Markdown.
+    assert "first line" in (render.front_matter_problem('\n---\ntitle: "x"\n---\n') or "")
+    assert "first line" in (render.front_matter_problem(' \n\n---\n') or "")
+
+
+def test_front_matter_problem_does_not_quote_the_page() -> None:
+    # PyYAML's messages quote the document around the error: catalog text, maybe a secret.
+    for text in ('---\ntitle: "sk_live_abcdef [\n---\n', '---\ntitle: sk_live_abcdef: x: y\n---\n',
+                 '---\ntitle: "sk_live_abcdef\ufffe"\n---\n'):
+        problem = render.front_matter_problem(text)
+        assert problem and "not valid YAML" in problem, text
+        assert "sk_live" not in problem, problem
+
+
+def test_a_template_with_a_blank_line_before_front_matter_fails_the_build(
+        tmp_path: Path) -> None:
+    templates = tmp_path / "project" / "templates"
+    templates.mkdir(parents=True)
+    builtin = (ROOT / "templates" / "connector.md.j2").read_text(encoding="utf-8")
+    front = builtin.index("\n---\n") + 1
+    (templates / "connector.md.j2").write_text(
+        builtin[:front] + "\n" + builtin[front:], encoding="utf-8")
+    root = make_site(tmp_path / "project-site", plugin={"templates": str(templates)})
+    result = mkdocs_build(root)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "does not start on the page's first line" in result.stdout
+    no_traceback(result.stdout)
 
 
 # ------------------------------------------------- 10. invisible and confusable characters
@@ -200,10 +229,11 @@ MATERIAL_CONFIG: dict[str, Any] = {
                            "user": "owner", "repo": "repo", "provider": "github"},
 }  # fmt: skip
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+ARABIC_COMMIT = "abcdef" + "\u0661" * 34  # magiclink's \d is Unicode: a commit to it
 BLOCKS = [
     "/// details | Open me", "/// note", "/// html | div", "??? note", "???+ warning \"T\"",
     "!!! danger", "=== \"Tab\"", "www.evil.example", "WwW.evil.example/x", "a@evil.example",
-    "@octocat", "#12", "!12", "?12", COMMIT, f"see {COMMIT} there", "user/repo#1",
+    "@octocat", "#12", "!12", "?12", COMMIT, f"see {COMMIT} there", ARABIC_COMMIT, "user/repo#1",
     "user/repo@" + COMMIT[:7], "https://evil.example", "<https://evil.example>",
     "--8<-- \"secret.txt\"", ":smile:", "[[wiki]]", "++ctrl+alt++", "==mark==", "^^ins^^",
     "~~del~~", "{== crit ==}", "- [ ] task", "$$x$$", "*[HTML]: hyper",
@@ -280,6 +310,19 @@ def test_an_unclosed_block_in_a_description_folds_nothing_in_a_real_build(
 def _ids(html: str) -> list[str]:
     return [value or "" for e in parse(html).elements for name, value in e.attrs
             if name == "id"]
+
+
+def test_unique_anchors_for_many_values_of_one_slug() -> None:
+    # 20,000 spellings of one slug, and ids already taken in between: every id unique,
+    # the own-slug value first, suffixes counted per slug (not searched from -2 each
+    # time, which was quadratic).
+    values = ["x!", "x", "X", *(["x?"] * 20_000)]
+    taken = {"e-x-3", "e-x-7"}
+    ids = escape.unique_anchors(values, "e-", taken)
+    assert len(set(ids)) == len(ids) and not set(ids) & {"e-x-3", "e-x-7"}
+    assert ids[1] == "e-x" and ids[0] == "e-x-2" and ids[2] == "e-x-4"
+    assert all(re.fullmatch(r"e-x(-\d+)?", i) for i in ids)
+    assert taken >= set(ids)
 
 
 @pytest.fixture(scope="module")

@@ -384,6 +384,20 @@ def test_generate_writes_nothing_when_a_page_holds_a_secret(tmp_path: Path) -> N
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("out", ["catalog.json", "-"])
+def test_export_writes_nothing_when_the_catalog_holds_a_secret(out: str,
+                                                               tmp_path: Path) -> None:
+    """`connector-docs export` writes the public catalog outside any site: scanned too."""
+    root = leaky_project(tmp_path, encode_uri_component(PASSWORD))
+    target = tmp_path / "catalog.json"
+    result = run_cli(["export", "--out", str(target) if out != "-" else "-"], root)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "(URL-encoded) in the exported catalog" in result.stdout
+    assert "credentials found in the exported catalog" in result.stdout
+    assert not leaks_in(result.stdout)
+    assert not target.exists()
+
+
 def test_redact_run_redacts_every_string_of_a_run() -> None:
     import datetime as dt
 
@@ -406,6 +420,26 @@ def test_redact_run_redacts_every_string_of_a_run() -> None:
     assert clean.connector_versions == (("vault", f"2.1.0+{REDACTED}"),)
     assert clean.results[1] is run.results[1]  # nothing to redact: the same object
     assert (clean.ran_at, clean.results[0].line) == (run.ran_at, 3)
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u2066", "\x07", "\U000e0041"],
+                         ids=["zero width space", "soft hyphen", "bidi isolate", "bell", "tag"])
+def test_an_invisible_character_inside_a_secret_does_not_hide_it(char: str) -> None:
+    # The page drops the character, so the secret would be shown whole: redact the text
+    # as it is shown. An id with no secret in it keeps its character (no silent match).
+    import datetime as dt
+
+    from generator.model import SmokeResult, SmokeRun
+
+    split = PASSWORD[:5] + char + PASSWORD[5:]
+    run = SmokeRun(
+        path="smoke/run.json", suite="qa", ran_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+        results=(SmokeResult("vault" + char, "failed", 5.0, (f"token {split} refused",), 3),),
+        format="json", connector_versions=())
+    redactor, _ = Redactor.from_config_data(CONFIG, "smoke-config.json")
+    clean = redactor.redact_run(run)
+    assert clean.results[0].messages == (f"token {REDACTED} refused",)
+    assert clean.results[0].app_id == "vault" + char
 
 
 @pytest.mark.parametrize("ref", ["&#" + "1" * 5000 + ";", "&#x" + "f" * 5000,
