@@ -71,6 +71,7 @@ class Decoder:
         wbits = _GZIP_WBITS if self._coding == "gzip" else zlib.MAX_WBITS
         self._inflater = zlib.decompressobj(wbits)
         self._started = False  # deflate: zlib-wrapped unless the first bytes say raw
+        self._head = b""  # deflate: a first byte, waiting for the second
         self._ended = False  # the last gzip member or the deflate stream is complete
         self._trailing = False
         self._truncate = truncate  # over the cap: keep the first `limit` bytes, no error
@@ -79,9 +80,12 @@ class Decoder:
     def feed(self, data: bytes) -> list[bytes]:
         if self._coding == "identity":
             return self._count([data]) if data and not self.full else []
+        over_raw = self._raw + len(data) > self._raw_limit
+        if over_raw:
+            if not self._truncate:
+                raise BodyProblem("too-large")
+            data = data[: self._raw_limit - self._raw]  # an excerpt: decode what fits
         self._raw += len(data)
-        if self._raw > self._raw_limit:
-            raise BodyProblem("too-large")
         pieces: list[bytes] = []
         pending = data
         while pending and not self._trailing and not self.full:
@@ -105,11 +109,15 @@ class Decoder:
                 self._ended = False
             elif pending:
                 self._trailing = True  # bytes after the stream: ignored, as httpx does
+        if over_raw:
+            self.full = True
         return pieces
 
     def finish(self) -> list[bytes]:
         """The end of the raw stream: any output still held, and a check that the
         compressed stream was complete."""
+        if self._head:
+            raise BodyProblem("corrupt", "the compressed body ends early")
         if self._coding == "identity" or not self._started or self.full:
             return []
         try:
@@ -124,13 +132,16 @@ class Decoder:
     def _inflate(self, data: bytes, room: int) -> bytes:
         if not self._started and self._coding == "deflate":
             # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate
-            # (httpx accepts both): decide on the first bytes.
-            self._started = True
-            try:
-                return self._inflater.decompress(data, room)
-            except zlib.error:
-                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self._inflater.decompress(data, room)
+            # (httpx accepts both): decide on the first two bytes, a zlib header or not
+            # (however the body is cut into chunks).
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return b""
+            self._head = b""
+            cmf, flg = data[0], data[1]
+            wrapped = cmf & 0x0F == 8 and (cmf << 8 | flg) % 31 == 0
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
         self._started = True
         return self._inflater.decompress(data, room)
 

@@ -369,10 +369,16 @@ def check_semantics(conn: Connector, raw: dict[str, Any], path: str,
                              "cannot list the permissions to grant", code="no-scopes",
                              hint='add "scopes": ["read", ...] to "authentication"',
                              **_where(locator, "/authentication")))
+    hints: dict[str, str] = {}  # one did-you-mean search per undeclared scope
     for op in conn.operations:
+        reported: set[str] = set()  # a scope repeated in one list is reported once
         for index, scope in enumerate(op.required_scopes):
-            if scope not in declared:
-                hint = did_you_mean(scope, declared) or "declare it in authentication.scopes"
+            if scope not in declared and scope not in reported:
+                reported.add(scope)
+                if scope not in hints:
+                    hints[scope] = did_you_mean(scope, declared) or \
+                        "declare it in authentication.scopes"
+                hint = hints[scope]
                 diags.append(error(path, f"{op.kind} '{op.id}' requires scope '{scope}', which "
                                    "the connector does not declare", hint=hint,
                                    code="undeclared-scope",

@@ -30,7 +30,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from generator import fetch, sources
+from generator import fetch, fetchbody, sources
 from generator.diagnostics import ConnectorDocsError, Diagnostic
 
 from ..conftest import EXAMPLE_SMOKE
@@ -211,6 +211,31 @@ def test_gzip_and_deflate_bodies_still_load() -> None:
     ]:
         transport, _ = serve(data, content_encoding=coding)
         assert bounded(60, sources.fetch, URL, transport=transport, env={}) == doc
+
+
+@pytest.mark.parametrize("first", [1, 2, 3])
+@pytest.mark.parametrize("wrapped", [True, False], ids=["zlib", "raw"])
+def test_deflate_is_recognised_however_the_body_is_chunked(first: int, wrapped: bool) -> None:
+    """Raw or zlib-wrapped deflate is decided on the first two bytes, even when the
+    first network chunk holds one (a 1-byte chunk used to commit to zlib, then fail)."""
+    doc = json.dumps({"connectors": [], "pad": "x" * 5000}).encode()
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+    data = packer.compress(doc) + packer.flush()
+    assert fetchbody.read_decoded([data[:first], data[first:]], ["deflate"], 10**6) == doc
+    assert fetchbody.read_decoded([data[i : i + 1] for i in range(len(data))],
+                                  ["deflate"], 10**6) == doc
+    with pytest.raises(fetchbody.BodyProblem) as cut:
+        fetchbody.read_decoded([data[:1]], ["deflate"], 10**6)
+    assert cut.value.kind == "corrupt"
+
+
+def test_an_error_excerpt_from_one_huge_compressed_chunk_keeps_its_start() -> None:
+    """An excerpt decodes what fits under the raw cap before stopping, so one chunk
+    larger than the cap still gives the start of the message."""
+    text = "".join(f"{i:08x}" for i in range(60_000)).encode()  # ~480 KB, barely packs
+    data = gzip_of(b"upstream said: " + text)
+    assert len(data) > fetchbody.raw_limit(4096)
+    assert fetchbody.read_prefix([data], ["gzip"], 4096) == (b"upstream said: " + text)[:4096]
 
 
 def test_a_cut_short_gzip_body_is_a_clear_error() -> None:

@@ -331,3 +331,16 @@ def test_every_integer_the_reader_accepts_converts_to_a_float() -> None:
     assert not diags and float(value["n"]) > 0
     _, _, diags = jsonfile.parse_json("x.json", f'{{"n": {largest}9}}'.encode())
     assert [d.code for d in diags] == ["json-number"]
+
+
+def test_an_undeclared_scope_repeated_in_one_list_is_one_error(tmp_path: Path) -> None:
+    doc = good_connector("repeats")
+    doc["actions"][0]["requiredScopes"] = ["nowhere.write"] * 300 + ["elsewhere.read"]
+    doc["actions"][1]["requiredScopes"] = ["nowhere.write"]
+    (tmp_path / "repeats.json").write_text(json.dumps(doc, indent=1))
+    _, diags = catalog.load_catalog(tmp_path)
+    undeclared = [(d.pointer, d.message.split("'")[3]) for d in diags
+                  if d.code == "undeclared-scope"]
+    assert undeclared == [("/actions/0/requiredScopes/0", "nowhere.write"),
+                          ("/actions/0/requiredScopes/300", "elsewhere.read"),
+                          ("/actions/1/requiredScopes/0", "nowhere.write")]
