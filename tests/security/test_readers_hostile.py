@@ -9,6 +9,7 @@ import json
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -205,15 +206,22 @@ def test_a_lone_surrogate_is_a_located_error_everywhere(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- many unknown ids
 
 
-def test_many_unknown_app_ids_are_summarised_in_bounded_time() -> None:
-    known = {f"connector-{i:05d}" for i in range(3_000)}
-    results = [{"appId": f"unknown-app-{i:05d}", "status": "passed"} for i in range(5_000)]
+def read_5000_results(result: dict[str, Any], known: set[str] | None, code: str) -> list[str]:
+    """The messages of ``code`` for a runner file of 5,000 results shaped like ``result``
+    (``{i}`` in its appId numbered), read in bounded time with nothing dropped."""
+    results = [{**result, "appId": result["appId"].format(i=i)} for i in range(5_000)]
     text = json.dumps({"suite": "qa", "ranAt": "2026-11-20T03:00:00Z", "results": results})
     run, diags = bounded(20, smoke.parse_run, "x-qa.json", text.encode(), known)
     assert run is not None and len(run.results) == 5_000
-    unknown = [d for d in diags if d.code == "smoke-unknown-connector"]
+    return [d.message for d in diags if d.code == code]
+
+
+def test_many_unknown_app_ids_are_summarised_in_bounded_time() -> None:
+    known = {f"connector-{i:05d}" for i in range(3_000)}
+    unknown = read_5000_results({"appId": "unknown-app-{i:05d}", "status": "passed"}, known,
+                                "smoke-unknown-connector")
     assert len(unknown) == common.MAX_UNKNOWN_REPORTED + 1
-    assert "4,980 more" in unknown[-1].message
+    assert "4,980 more" in unknown[-1]
 
 
 # ----------------------------------------------------------------------- CLI and build
@@ -299,13 +307,10 @@ def test_a_manifest_with_many_unknown_keys_and_flags_gives_summaries(tmp_path: P
 
 
 def test_a_runner_file_with_many_unknown_keys_gives_a_summary() -> None:
-    results = [{"appId": f"a{i}", "status": "passed", "extra": 1} for i in range(5_000)]
-    text = json.dumps({"suite": "qa", "ranAt": "2026-11-20T03:00:00Z", "results": results})
-    run, diags = bounded(20, smoke.parse_run, "x-qa.json", text.encode(), None)
-    assert run is not None and len(run.results) == 5_000
-    unknown = [d for d in diags if d.code == "smoke-unknown-key"]
+    unknown = read_5000_results({"appId": "a{i}", "status": "passed", "extra": 1}, None,
+                                "smoke-unknown-key")
     assert len(unknown) == runner_json.MAX_UNKNOWN_KEYS + 1
-    assert "4,950 more" in unknown[-1].message
+    assert "4,950 more" in unknown[-1]
 
 
 def test_smoke_input_has_a_total_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
