@@ -25,7 +25,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 def connector_docs() -> list[str]:
     """The CLI as users run it: the console script beside this interpreter."""
     script = Path(sys.executable).with_name("connector-docs")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "generator.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "connector_docs.cli"]
 
 
 @dataclass

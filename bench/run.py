@@ -30,7 +30,7 @@ from bench.procs import MKDOCS, Run
 
 ROOT = synth.ROOT
 DEFAULT_OUT = ROOT / "bench" / "out"
-ASSETS = ROOT / "generator" / "assets"
+ASSETS = ROOT / "generator" / "connector_docs" / "site" / "assets"
 PHASES = ("overhead", "linear", "huge", "preview", "validate")
 FULL = {"small": 1000, "large": 3000, "huge": 10_000, "repeats": 3, "serve_edits": 3}
 QUICK = {"small": 20, "large": 60, "huge": 60, "repeats": 1, "serve_edits": 1}
@@ -312,7 +312,7 @@ class Bench:
     def validate(self) -> None:
         if not synth.REAL_CATALOG.is_dir():
             return
-        from generator import catalog
+        from connector_docs.inputs import catalog
 
         times = []
         for _ in range(1 + self.sizes["repeats"]):

@@ -4,8 +4,8 @@
     python bench/stages.py PROJECT --plugin cold|warm
 
 ``PROJECT`` is a folder with a ``mkdocs.yml`` using the plugin. Runs
-``generator.project.load`` (catalog load + validate, smoke evidence, policy, overlays),
-``generator.pages.plan`` and ``generator.render.render_many`` (all pages), the way the
+``connector_docs.project.load`` (catalog load + validate, smoke evidence, policy, overlays),
+``site.pages.plan`` and ``site.render.render_many`` (all pages), the way the
 plugin's ``on_files`` does, and prints one JSON object with seconds per stage. The
 breakdown inside ``load`` comes from wrapping the functions it calls, so it stays exact
 without copying ``load``'s body; a function that is renamed is simply not broken out.
@@ -33,10 +33,10 @@ from bench.synth import BUILD_EPOCH
 
 # (module, attribute, stage name): the calls inside project.load to break out.
 BREAKDOWN = (
-    ("generator.project", "load_catalog", "catalog load + validate"),
-    ("generator.project", "load_smoke", "smoke evidence"),
-    ("generator.policy", "decide", "policy"),
-    ("generator.overlay", "load", "overlays"),
+    ("connector_docs.project", "load_catalog", "catalog load + validate"),
+    ("connector_docs.project", "load_smoke", "smoke evidence"),
+    ("connector_docs.decisions.policy", "decide", "policy"),
+    ("connector_docs.inputs.overlay", "load", "overlays"),
 )
 
 
@@ -58,10 +58,10 @@ def _wrap(times: dict[str, float], module: Any, attr: str, name: str) -> None:
 def run(project: Path) -> dict[str, Any]:
     import importlib
 
-    from generator import pages, render
-    from generator import project as project_mod
-    from generator.options import from_mkdocs_yml
-    from generator.runtime import paused_gc
+    from connector_docs import project as project_mod
+    from connector_docs.options import from_mkdocs_yml
+    from connector_docs.site import pages, render
+    from connector_docs.speedups.runtime import paused_gc
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     times: dict[str, float] = {}
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(cold) or kept (warm) page store")
     args = parser.parse_args(argv)
     if args.serial:
-        from generator import catalog, docslint, render
+        from connector_docs.inputs import catalog
+        from connector_docs.site import docslint, render
 
         catalog.PARALLEL_MIN_FILES = render.PARALLEL_MIN_PAGES = sys.maxsize
         docslint.PARALLEL_MIN_CONNECTORS = sys.maxsize

@@ -223,7 +223,7 @@ def connector(profile: dict[str, Any], seed: int, index: int) -> dict[str, Any]:
     auth, scopes = _auth(s, slug)
     has = profile["connector_has"]
     d: dict[str, Any] = {
-        "$schema": "../../generator/schema/connector.schema.json",
+        "$schema": "../../generator/connector_docs/inputs/schema/connector.schema.json",
         "id": cid,
         "name": f"{s.rng.choice(PREFIXES)} {s.rng.choice(WORDS).capitalize()} {index}",
         "description": s.text(s.pick(profile["description_length"]) + s.rng.randint(0, 9)),

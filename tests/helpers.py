@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.options import Options
-from generator.project import Project, load
+from connector_docs.options import Options
+from connector_docs.project import Project, load
 
 from .conftest import EXAMPLE_EPOCH, ROOT
 

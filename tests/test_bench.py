@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from connector_docs.inputs.catalog import load_catalog
+from connector_docs.options import from_mkdocs_yml
+from connector_docs.project import load
 
 from bench import shape, synth
-from generator.catalog import load_catalog
-from generator.options import from_mkdocs_yml
-from generator.project import load
 
 from .conftest import ROOT
 

@@ -10,10 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from generator.catalog import load_catalog
-from generator.diagnostics import format_text
-from generator.jsonfile import MAX_JSON_BYTES
+from connector_docs.diagnostics import format_text
+from connector_docs.inputs.catalog import load_catalog
+from connector_docs.inputs.jsonfile import MAX_JSON_BYTES
 
 from .conftest import EXAMPLE_CATALOG, REAL_CATALOG, ROOT
 
@@ -127,7 +126,7 @@ def test_closed_schema_gate_implies_valid_and_no_unknown_keys() -> None:
     """One fastjsonschema call with additionalProperties closed clears most definitions of
     both checks; it must never pass a document the open schema rejects or the unknown-key
     walk warns about, and it should pass every clean one (else the fast path is lost)."""
-    from generator.lint import _unknown_keys, schema, schema_valid
+    from connector_docs.inputs.lint import _unknown_keys, schema, schema_valid
 
     docs = _docs_with_unknown_keys()
     if REAL_CATALOG.is_dir():  # optional: ../shared may be absent
@@ -143,7 +142,7 @@ def test_closed_schema_gate_implies_valid_and_no_unknown_keys() -> None:
 def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
     """lint validates with fastjsonschema first and falls back to jsonschema for the
     located errors: both must accept and reject the same documents."""
-    from generator.lint import _validator, schema_valid
+    from connector_docs.inputs.lint import _validator, schema_valid
 
     docs = [json.loads(p.read_text()) for p in sorted(real_catalog.glob("*/definition.json"))]
     docs += [json.loads(p.read_text()) for p in sorted(EXAMPLE_CATALOG.glob("*.json"))]
@@ -175,7 +174,7 @@ def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
     ('{"list": [{"a": 1}, {"b": 1, "b": 2}]}', 1, 30),
 ])
 def test_duplicate_keys_found_wherever_they_are(text: str, line: int, column: int) -> None:
-    from generator.jsonfile import parse_json
+    from connector_docs.inputs.jsonfile import parse_json
 
     value, _, diags = parse_json("x.json", text.encode())
     assert value is None
@@ -188,14 +187,14 @@ def test_duplicate_keys_found_wherever_they_are(text: str, line: int, column: in
     '[]', '"text"', '{"deep": ' + '[' * 63 + ']' * 63 + '}',
 ])
 def test_strict_json_without_duplicates_is_accepted(text: str) -> None:
-    from generator.jsonfile import parse_json
+    from connector_docs.inputs.jsonfile import parse_json
 
     value, _, diags = parse_json("x.json", text.encode())
     assert diags == [] and value == json.loads(text)
 
 
 def test_nesting_limit_counts_containers() -> None:
-    from generator.jsonfile import MAX_DEPTH, parse_json
+    from connector_docs.inputs.jsonfile import MAX_DEPTH, parse_json
 
     ok = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert parse_json("x.json", ok.encode())[2] == []
@@ -206,7 +205,7 @@ def test_nesting_limit_counts_containers() -> None:
 def test_locator_walk_agrees_with_the_full_map() -> None:
     """Locator walks down a pointer lazily; every pointer of the example files (keys and
     values, plus ones that do not exist) must land where the full token map puts it."""
-    from generator.locate import Locator
+    from connector_docs.inputs.locate import Locator
 
     paths = sorted(EXAMPLE_CATALOG.glob("*.json"))
     if REAL_CATALOG.is_dir():
@@ -238,7 +237,7 @@ def test_locator_walk_agrees_with_the_full_map() -> None:
 
 def test_locator_line_and_column_by_counting_and_by_index() -> None:
     """The first lookups count newlines, later ones bisect an index: both give line_col."""
-    from generator.locate import Locator, line_col
+    from connector_docs.inputs.locate import Locator, line_col
 
     text = '{\n "a": [1,\n  2],\r\n\n "b": "x\\ny"}\n'
     locator = Locator(text)
@@ -256,7 +255,8 @@ def test_unknown_keys_alone_do_not_load_jsonschema(tmp_path: Path) -> None:
     source = EXAMPLE_CATALOG / "acme-crm.json"
     (tmp_path / source.name).write_text(
         json.dumps({**json.loads(source.read_text()), "actions_append": []}))
-    probe = ("import sys; from pathlib import Path; from generator.catalog import load_catalog; "
+    probe = ("import sys; from pathlib import Path; "
+             "from connector_docs.inputs.catalog import load_catalog; "
              f"_, diags = load_catalog(Path({str(tmp_path)!r})); "
              "print([d.message for d in diags], 'jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from connector_docs.cli import main
+from connector_docs.inputs.lint import format_checker
 from jsonschema import Draft202012Validator
-
-from generator.cli import main
-from generator.lint import format_checker
 
 from .conftest import EXAMPLE_EPOCH, ROOT
 
@@ -113,7 +112,8 @@ def test_generate_writes_pages_and_export_matches_schema(run, tmp_path: Path) ->
     target = tmp_path / "catalog.json"
     assert run("export", "--out", str(target), "--audience", "public").exit_code == 0
     data = json.loads(target.read_text())
-    schema = json.loads((ROOT / "generator" / "schema" / "catalog.schema.json").read_text())
+    schema_dir = ROOT / "generator" / "connector_docs" / "inputs" / "schema"
+    schema = json.loads((schema_dir / "catalog.schema.json").read_text())
     Draft202012Validator(schema, format_checker=format_checker()).validate(data)
     ids = {c["id"] for c in data["connectors"]}
     assert "coinrail" not in ids and "helpnest" not in ids and "ledgerline" in ids
@@ -127,8 +127,8 @@ def test_build_leaves_the_collector_on_for_mkdocs(run, monkeypatch: pytest.Monke
     `build` must run MkDocs with it on (the plugin pauses it around its own stages)."""
     import gc
 
-    from generator import catalog as catalog_mod
-    from generator import safebuild
+    from connector_docs import safebuild
+    from connector_docs.inputs import catalog as catalog_mod
 
     seen: dict[str, bool] = {}
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from generator import pages, render
+from connector_docs.site import pages, render
 
 from .conftest import ROOT
 from .helpers import example_project
@@ -75,7 +74,7 @@ def test_template_overrides_by_file_and_by_connector(monkeypatch: pytest.MonkeyP
 
 def test_template_errors_are_reported_not_raised(monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from generator.diagnostics import ConnectorDocsError
+    from connector_docs.diagnostics import ConnectorDocsError
 
     (tmp_path / "scopes.md.j2").write_text("# x\n{{ no_such_name }}\n")
     (tmp_path / "rate-limits.md.j2").write_text("# x\n{% for %}\n")
@@ -96,14 +95,14 @@ def test_whole_real_catalog_renders(monkeypatch: pytest.MonkeyPatch, real_catalo
     assert len([p for p in texts if p.startswith("connectors/")]) == 149
     slack = texts["connectors/slack.md"]
     assert "<code>chat&#58;write</code>" in slack and "## Permission scopes" in slack
-    from generator.docslint import check_links, outline
+    from connector_docs.site.docslint import check_links, outline
 
     # generated pages pass their own link lint
     assert check_links({path: outline(text) for path, text in texts.items()}) == []
 
 
 def test_example_pages_pass_their_own_docs_lint(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import docslint
+    from connector_docs.site import docslint
 
     project = example_project(monkeypatch)
     diags = docslint.lint(project)
@@ -118,7 +117,7 @@ def test_parallel_rendering_matches_serial_and_reports_errors(
     """render_many forks workers for large catalogs; the pages (and their order) must be
     exactly the serial ones, and a template error in a worker's share is reported like a
     serial one (not as a pickling failure or a hang)."""
-    from generator.diagnostics import ConnectorDocsError
+    from connector_docs.diagnostics import ConnectorDocsError
 
     project = example_project(monkeypatch)
     specs = pages.plan(project) * 30  # enough pages for three workers' shares
@@ -137,7 +136,7 @@ def test_parallel_rendering_matches_serial_and_reports_errors(
 
 def test_docs_lint_reports_broken_links_and_anchors(monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
-    from generator import docslint
+    from connector_docs.site import docslint
 
     (tmp_path / "scopes.md.j2").write_text(
         "# Scopes\n\n[gone](../connectors/nosuch.md) [bad](../connectors/ledgerline.md#nope)"

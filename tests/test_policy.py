@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from generator.model import Auth, Catalog, Connector, SmokeResult, SmokeRun, Source
-from generator.policy import build_date, decide
+from connector_docs.decisions.policy import build_date, decide
+from connector_docs.model import Auth, Catalog, Connector, SmokeResult, SmokeRun, Source
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.timezone.utc)
 

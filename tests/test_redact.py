@@ -13,11 +13,10 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
+from connector_docs.model import SmokeResult, SmokeRun
+from connector_docs.secrets.redact import REDACTED, Redactor, scan_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from generator.model import SmokeResult, SmokeRun
-from generator.redact import REDACTED, Redactor, scan_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "smoke"
 CONFIG = FIXTURES / "connector-smoke.config.json"
@@ -312,7 +311,8 @@ def test_scan_site_bad_gzip_and_missing_folder(tmp_path: Path) -> None:
 def test_scan_site_in_workers_finds_the_same_in_the_same_order(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites are scanned in forked workers: every finding, in file order."""
-    from generator import redact, runtime
+    from connector_docs.secrets import redact
+    from connector_docs.speedups import runtime
 
     for i in range(150):
         page = tmp_path / f"p{i:03}" / "index.html"
@@ -333,8 +333,8 @@ def test_scan_memory_skips_lines_matched_before_with_the_same_secrets(
     """`mkdocs serve` keeps a ScanMemory: a rebuilt page's unchanged lines are not matched
     again, its new lines are, lines that held a secret are still reported, and other
     configured secrets (or too many lines) start the memory afresh."""
-    from generator import redact
-    from generator.redact import ScanMemory
+    from connector_docs.secrets import redact
+    from connector_docs.secrets.redact import ScanMemory
 
     matched: list[str] = []
     original = redact._hits_by_line
@@ -391,7 +391,7 @@ _PIECES = ["Bearer ", "bearer\t", "BEARER ", "abcdef1234567890", "xoxb-", "12345
 def test_shapes_narrowed_by_needles_find_what_all_shapes_find(pieces: list[str]) -> None:
     """Only the shapes whose needles occur are tried: that must find and redact exactly
     what trying every shape does."""
-    import generator.redact as redact
+    import connector_docs.secrets.redact as redact
 
     text = "".join(pieces)
     redactor, _ = Redactor.from_config(CONFIG)
@@ -414,7 +414,7 @@ def test_lines_prefiltered_by_chunk_find_what_each_line_finds(lines: list[str],
     """The site scan first looks for needles and configured secrets in chunks of lines
     (raw and decoded from character references) and tries only the lines that can hold
     one: it must find exactly what trying every line does."""
-    import generator.redact as redact
+    import connector_docs.secrets.redact as redact
 
     redactor = Redactor.from_config(CONFIG)[0] if configured else Redactor()
     lines = [part for line in lines for part in line.split("\n")]

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+from connector_docs.speedups import runtime
 from hypothesis import given
 from hypothesis import strategies as st
-
-from generator import runtime
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from .helpers import make_site
 def cli_build(root: Path, *args: str,
               epoch: str = EXAMPLE_EPOCH) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator.cli", "build", *args], cwd=root,
+    return subprocess.run([sys.executable, "-m", "connector_docs.cli", "build", *args], cwd=root,
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=600)
 

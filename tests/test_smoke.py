@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from connector_docs import smoke
+from connector_docs.diagnostics import Diagnostic
+from connector_docs.model import SmokeRun
+from connector_docs.smoke import discover, load_runs, parse_run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator import smoke
-from generator.diagnostics import Diagnostic
-from generator.model import SmokeRun
-from generator.smoke import discover, load_runs, parse_run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "smoke"
 RUNS = FIXTURES / "runs"

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator import fetch, sources
-from generator.catalog import load_catalog
-from generator.diagnostics import ConnectorDocsError, Diagnostic
-from generator.model import Source
+from connector_docs import sources
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
+from connector_docs.inputs.catalog import load_catalog
+from connector_docs.model import Source
+from connector_docs.remote import fetch
 
 from .conftest import EXAMPLE_CATALOG, EXAMPLE_SMOKE
 

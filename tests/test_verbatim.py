@@ -1,5 +1,5 @@
 """Raw HTML of generated pages reaches the site without MkDocs reading it
-(generator/verbatim.py): the app catalog's cards (the same page, a search index without
+(speedups/verbatim.py): the app catalog's cards (the same page, a search index without
 them) and the guides' parameter tables (the same pages and search index as from Markdown
 tables), and nothing a page's own text can forge."""
 
@@ -10,12 +10,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from connector_docs.site import render
+from connector_docs.site.pages import ParamRow
+from connector_docs.speedups.verbatim import END, HTML_END, START, Verbatim, html_block
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator import render
-from generator.pages import ParamRow
-from generator.verbatim import END, HTML_END, START, Verbatim, html_block
 
 from .helpers import make_site, mkdocs_build
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import escape
+from connector_docs.site import escape
 
 CORPUS = Path(__file__).parent / "corpus"
 INJECTION: list[str] = json.loads((CORPUS / "injection-strings.json").read_text())
@@ -410,7 +410,7 @@ def run_cli(
     }
     env.pop("CONNECTOR_DOCS_TOKEN", None)
     return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import main; main()", *args],
+        [sys.executable, "-c", "from connector_docs.cli import main; main()", *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

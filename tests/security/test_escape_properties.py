@@ -1,4 +1,4 @@
-"""Properties of the one escaping layer (generator/escape.py): whatever the text, the
+"""Properties of the one escaping layer (connector_docs/site/escape.py): whatever the text, the
 Markdown it produces renders through Python-Markdown as the same visible text inside the
 wrapper the template chose, and never as any other element or attribute."""
 
@@ -10,10 +10,9 @@ from urllib.parse import urlsplit
 import markdown
 import pytest
 import yaml
+from connector_docs.site import escape
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-
-from generator import escape
 
 from .hostile import INJECTION, normalize, parse
 

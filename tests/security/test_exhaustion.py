@@ -23,9 +23,11 @@ import httpx
 import markdown
 import pytest
 from click.testing import CliRunner
-
-from generator import catalog, escape, fetch, jsonfile, smoke, sources
-from generator.redact import Redactor
+from connector_docs import smoke, sources
+from connector_docs.inputs import catalog, jsonfile
+from connector_docs.remote import fetch
+from connector_docs.secrets.redact import Redactor
+from connector_docs.site import escape
 
 from ..conftest import ROOT
 from ..helpers import make_site, mkdocs_build
@@ -380,7 +382,7 @@ def test_a_real_server_that_never_responds_times_out(listener: Listener) -> None
 def test_cli_with_a_hanging_registry_exits_cleanly(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from generator.cli import main
+    from connector_docs.cli import main
 
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
@@ -421,9 +423,9 @@ def test_many_smoke_messages_render_in_bounded_time(tmp_path: Path) -> None:
     )
     script = (
         "import markdown\n"
-        "from generator import pages, render\n"
-        "from generator.options import Options\n"
-        "from generator.project import load\n"
+        "from connector_docs.site import pages, render\n"
+        "from connector_docs.options import Options\n"
+        "from connector_docs.project import load\n"
         f"p = load(Options(catalog='connectors', smoke='smoke', audience='internal', "
         f"base_dir={str(cat)!r}))\n"
         "for spec in pages.plan(p):\n"

@@ -29,9 +29,10 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 from click.testing import CliRunner
-
-from generator import fetch, fetchbody, sources
-from generator.diagnostics import ConnectorDocsError, Diagnostic
+from connector_docs import sources
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
+from connector_docs.remote import body as fetchbody
+from connector_docs.remote import fetch
 
 from ..conftest import EXAMPLE_SMOKE
 from .hostile import bounded, no_traceback
@@ -497,7 +498,7 @@ class Echo:
 def test_cli_output_holds_no_form_of_an_echoed_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.cli import main
+    from connector_docs.cli import main
 
     monkeypatch.chdir(tmp_path)
     echo = Echo()

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.options import Options
-from generator.project import load
+from connector_docs.options import Options
+from connector_docs.project import load
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import good_connector, no_traceback, run_cli, smoke_json, write_catalog
@@ -216,7 +215,7 @@ def test_cli_errors_exit_with_their_code_and_no_traceback(
 
 @pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\x1e"])
 def test_a_console_message_with_a_unicode_line_separator_is_kept(separator: str) -> None:
-    from generator.smoke import parse_run
+    from connector_docs.smoke import parse_run
 
     message = f"vendor said: a{separator}b"
     text = (

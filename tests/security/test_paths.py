@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from generator import catalog, overlay, render
-from generator.model import Source
-from generator.options import Options
-from generator.project import load
-from generator.smoke import discover, load_runs
+from connector_docs.inputs import catalog, overlay
+from connector_docs.model import Source
+from connector_docs.options import Options
+from connector_docs.project import load
+from connector_docs.site import render
+from connector_docs.smoke import discover, load_runs
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import INJECTION, good_connector, hostile_connector, no_traceback, run_cli
@@ -285,7 +285,7 @@ def test_render_of_a_missing_include_raises_no_file_contents(tmp_path: Path) -> 
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog" / "good.json").write_text(json.dumps(good_connector("good")))
     project = load(Options(catalog="catalog", base_dir=str(tmp_path)))
-    from generator import pages
+    from connector_docs.site import pages
 
     (spec,) = [s for s in pages.plan(project) if s.connector_id == "good"]
     try:

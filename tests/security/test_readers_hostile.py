@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from connector_docs import smoke
+from connector_docs.inputs import catalog, jsonfile, lint, locate
+from connector_docs.secrets.redact import Redactor
+from connector_docs.smoke import common, console, naming, runner_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator import catalog, jsonfile, lint, locate, smoke
-from generator.redact import Redactor
-from generator.smoke import common, console, naming, runner_json
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import bounded, good_connector, no_traceback, run_cli, write_catalog

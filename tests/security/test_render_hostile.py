@@ -1,4 +1,4 @@
-"""Hostile input, second round, at the rendering layer (generator/escape.py, render.py,
+"""Hostile input, second round, at the rendering layer (site/escape.py, render.py,
 pages.py, troubleshoot.py): front matter that YAML would refuse, characters that hide
 text, block syntax of Markdown extensions, anchors that collide, sort orders that depend
 on the hash seed, and lines that make Markdown quadratic. Each class has named cases that
@@ -19,11 +19,10 @@ from typing import Any
 import markdown
 import pytest
 import yaml
+from connector_docs.site import escape, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
-
-from generator import escape, render
 
 from ..conftest import ROOT
 from ..helpers import make_site, mkdocs_build
@@ -388,8 +387,9 @@ def test_links_reach_their_own_heading(colliding: Path) -> None:
 
 _PLAN = """
 import json, sys
-from generator import pages, project
-from generator.options import Options
+from connector_docs.site import pages
+from connector_docs import project
+from connector_docs.options import Options
 proj = project.load(Options(catalog=sys.argv[1], smoke=None, audience="internal",
                             base_dir=sys.argv[1]))
 specs = pages.plan(proj)

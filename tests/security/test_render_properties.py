@@ -14,13 +14,12 @@ from typing import Any
 
 import markdown
 import pytest
+from connector_docs.options import Options
+from connector_docs.project import load
+from connector_docs.site import pages, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
-
-from generator import pages, render
-from generator.options import Options
-from generator.project import load
 
 from ..conftest import EXAMPLE_EPOCH
 from ..helpers import example_options

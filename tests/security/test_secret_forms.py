@@ -5,7 +5,7 @@ with a line end or padding; and the leak paths around the messages: a smoke file
 after a credential, the run's suite and connector versions, generated Markdown left in the
 cache after a failed build.
 
-Every form is computed here, independently of ``generator``. Each one planted in a smoke
+Every form is computed here, independently of ``connector_docs``. Each one planted in a smoke
 message of a real internal-audience build must be redacted (the build passes and shows
 ``[REDACTED]``): redaction and the site scan share one set of forms, so what the scan
 would flag is what redaction removes, and the scan only fails the build on text that
@@ -23,10 +23,9 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 import pytest
+from connector_docs.secrets.redact import REDACTED, Redactor, scan_site
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
-from generator.redact import REDACTED, Redactor, scan_site
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import build_with_config, good_connector, parse, run_cli, write_catalog
@@ -401,7 +400,7 @@ def test_export_writes_nothing_when_the_catalog_holds_a_secret(out: str,
 def test_redact_run_redacts_every_string_of_a_run() -> None:
     import datetime as dt
 
-    from generator.model import SmokeResult, SmokeRun
+    from connector_docs.model import SmokeResult, SmokeRun
 
     run = SmokeRun(
         path=f"smoke/2026-11-20-{API_KEY}.json",
@@ -429,7 +428,7 @@ def test_an_invisible_character_inside_a_secret_does_not_hide_it(char: str) -> N
     # as it is shown. An id with no secret in it keeps its character (no silent match).
     import datetime as dt
 
-    from generator.model import SmokeResult, SmokeRun
+    from connector_docs.model import SmokeResult, SmokeRun
 
     split = PASSWORD[:5] + char + PASSWORD[5:]
     run = SmokeRun(
@@ -517,7 +516,7 @@ def test_the_registry_token_in_the_catalog_fails_the_build_and_stays_out_of_the_
     import sys
 
     validate = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "validate", "--docs"], cwd=root, text=True,
+        [sys.executable, "-m", "connector_docs.cli", "validate", "--docs"], cwd=root, text=True,
         capture_output=True, timeout=300, check=False,
         env={**os.environ, "CONNECTOR_DOCS_TOKEN": REGISTRY_TOKEN,
              "SOURCE_DATE_EPOCH": "1795608000"},

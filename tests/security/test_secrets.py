@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-
-from generator.options import Options
-from generator.project import load
-from generator.redact import Redactor, scan_site
+from connector_docs.options import Options
+from connector_docs.project import load
+from connector_docs.secrets.redact import Redactor, scan_site
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import (
@@ -58,7 +57,7 @@ def b64(raw: str | bytes, urlsafe: bool = False) -> list[str]:
 
 def encodings(secret: str) -> list[str]:
     """Every form of ``secret`` the site must not contain (computed here, independently of
-    generator.redact)."""
+    connector_docs.secrets.redact)."""
     forms = [
         secret,
         *b64(secret),

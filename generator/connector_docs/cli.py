@@ -1,0 +1,260 @@
+"""``connector-docs``: a thin shell over the same functions the plugin uses.
+
+Options come from ``mkdocs.yml``'s plugin entry (``--config-file``), flags override them.
+Exit codes: 0 ok (warnings allowed), 1 a user-caused problem, 2 usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from connector_docs import diagnostics
+from connector_docs.decisions import audit as audit_mod
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
+from connector_docs.options import Options, from_mkdocs_yml, override
+from connector_docs.project import Project, load
+from connector_docs.secrets.redact import scan_texts
+from connector_docs.site import export, pages, render
+from connector_docs.speedups.runtime import paused_gc
+
+
+def _abs(value: str | None) -> str | None:
+    """Flags are relative to the working directory; URLs pass through."""
+    if value is None or value.startswith(("https://", "http://")):
+        return value
+    return os.path.abspath(value)
+
+
+def _options(ctx: click.Context, **flags: Any) -> Options:
+    config = Path(ctx.obj["config_file"])
+    opts = from_mkdocs_yml(config)
+    for key in ("catalog", "smoke", "smoke_config", "templates"):
+        if key in flags:
+            flags[key] = _abs(flags[key])
+    return override(opts, **flags)
+
+
+def _emit(diags: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(diagnostics.format_json(diags))
+    elif diags:
+        click.echo(diagnostics.format_text(diags), err=True)
+
+
+def _fail(exc: ConnectorDocsError, fmt: str = "text") -> None:
+    _emit(exc.diagnostics, fmt)
+    sys.exit(1)
+
+
+def _load(opts: Options, fmt: str) -> Project:
+    try:
+        return load(opts)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        raise  # unreachable
+
+
+def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Project]:
+    """Options and project for commands that publish: any error (or warning under
+    strict) stops them, so nothing is silently left out."""
+    opts = _options(ctx, **flags)
+    proj = load(opts)
+    if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
+        raise ConnectorDocsError(proj.diagnostics)
+    return opts, proj
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True, help="Output format.")
+catalog_option = click.option("--catalog", help="Catalog folder, file or https URL.")
+smoke_option = click.option("--smoke", help="Smoke results folder, file or URL.")
+audience_option = click.option("--audience", type=click.Choice(["public", "internal"]),
+                               help="Override the plugin's audience option.")
+strict_option = click.option("--strict/--no-strict", default=None,
+                             help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+              type=click.Path(dir_okay=False), help="mkdocs.yml to read plugin options from.")
+@click.version_option(package_name="connector-docs")
+@click.pass_context
+def main(ctx: click.Context, config_file: str) -> None:
+    """Documentation for connector catalogs, backed by smoke-test evidence."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_file"] = config_file
+    # The stages run with the collector paused; `build` runs all of MkDocs, whose pages
+    # make reference cycles: there the plugin pauses it around its own stages only.
+    if ctx.invoked_subcommand != "build":
+        ctx.with_resource(paused_gc())
+
+
+@main.command()
+@catalog_option
+@smoke_option
+@strict_option
+@format_option
+@click.option("--docs", is_flag=True, help="Also lint the documentation (overlays, codes).")
+@click.pass_context
+def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict: bool | None,
+             fmt: str, docs: bool) -> None:
+    """Check the catalog (and smoke results): every problem, with its location."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        return
+    proj = _load(opts, fmt)
+    diags = proj.diagnostics
+    if docs:
+        from connector_docs import project
+        from connector_docs.site import docslint
+
+        diags = diags + project.redacted(docslint.lint(proj), proj.redactor)
+    _emit(diags, fmt)
+    if fmt == "text":
+        click.echo(f"{len(proj.catalog.connectors)} connector(s) loaded", err=True)
+    sys.exit(1 if diagnostics.has_errors(diags, strict=opts.strict) else 0)
+
+
+@main.command()
+@catalog_option
+@smoke_option
+@format_option
+@click.option("--connector", "only", help="Only this connector id.")
+@click.pass_context
+def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
+          only: str | None) -> None:
+    """Readiness gates per connector; exit 1 when a connector shown Stable fails one."""
+    try:
+        opts = _options(ctx, catalog=catalog, smoke=smoke)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        return
+    proj = _load(opts, fmt)
+    if any(d.is_error for d in proj.diagnostics):
+        _emit(proj.diagnostics, "text")
+    report = audit_mod.audit(proj.catalog, proj.decisions, proj.warnings_by_connector(),
+                             proj.writer_codes(), proj.errors)
+    if only:
+        report = [r for r in report if r.connector_id == only]
+        if not report:
+            click.echo(f"error: no connector '{only}' in the catalog", err=True)
+            sys.exit(1)
+    if fmt == "json":
+        click.echo(audit_mod.format_json(report, proj.decisions))
+    else:
+        click.echo(audit_mod.format_table(report, proj.decisions))
+    failing = audit_mod.failing_stable(report)
+    for r in failing:
+        click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
+                   + "; ".join(g.title for g in r.missing), err=True)
+    sys.exit(1 if failing else 0)
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the Markdown pages into.")
+@catalog_option
+@smoke_option
+@audience_option
+@click.pass_context
+def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
+             audience: str | None) -> None:
+    """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
+    try:
+        opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
+        specs = pages.plan(proj)
+        templates = str(opts.path(opts.templates)) if opts.templates else None
+        texts = list(zip(specs, render.render_many(specs, templates), strict=True))
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    # The site scan never sees these pages: scan them before anything is written, so a
+    # catalog text holding a configured secret fails here as it fails a build.
+    catalog_json = export.catalog_json(proj)
+    _refuse_secrets([*((spec.path, text) for spec, text in texts),
+                     ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
+    _emit(proj.diagnostics, "text")
+    root = Path(out).resolve()
+    for spec, text in texts:
+        target = (root / spec.path).resolve()
+        if not target.is_relative_to(root):  # ids are slugs; this is a second fence
+            click.echo(f"error: refusing to write outside {out}: {spec.path}", err=True)
+            sys.exit(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    extra = [("catalog/catalog.json", catalog_json)] + [
+        (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
+        for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
+    for rel, text in extra:
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            click.echo(f"error: refusing to write outside {out}: {rel}", err=True)
+            sys.exit(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
+
+
+def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> None:
+    """Exit 1, writing nothing, when a text about to be written holds a configured secret
+    (the site scan never sees files written outside a build)."""
+    leaks = scan_texts(texts, proj.redactor, f"in {what}")
+    if leaks:
+        _emit(leaks, "text")
+        click.echo(f"error: secret scan: credentials found in {what}; nothing was written",
+                   err=True)
+        sys.exit(1)
+
+
+@main.command(name="export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="File to write catalog.json to ('-' for standard output).")
+@catalog_option
+@smoke_option
+@audience_option
+@click.pass_context
+def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
+               audience: str | None) -> None:
+    """Write the public catalog as JSON (schema: inputs/schema/catalog.schema.json)."""
+    try:
+        _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    text = export.catalog_json(proj)
+    _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
+    _emit(proj.diagnostics, "text")
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="Where the site goes (default: mkdocs.yml's site_dir).")
+@click.option("--strict", "mkdocs_strict", is_flag=True,
+              help="Fail on MkDocs warnings too (mkdocs build --strict).")
+@click.pass_context
+def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool) -> None:
+    """Build the site safely: into a temporary folder, swapped into place only when the
+    build (and the secret scan) succeeded, so a failed build leaves the old site."""
+    from connector_docs import safebuild
+
+    try:
+        target = safebuild.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    click.echo(f"site built in {target}", err=True)
+
+
+if __name__ == "__main__":
+    main()

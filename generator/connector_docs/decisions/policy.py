@@ -1,0 +1,159 @@
+"""Which level each connector is shown at, and the evidence behind it. Pure: catalog +
+smoke runs + build date in, decisions and diagnostics out.
+
+Rule (DESIGN.md): shown Stable only when the catalog claims ``stable`` and the newest
+non-skipped smoke result passed within ``max_age_days`` of the build date, with no newer
+failure, and QA's newest result passed. Otherwise a catalog "stable" falls back to Beta
+with the reasons listed; evidence that qualifies for a connector the catalog does not
+call stable marks it "ready to promote".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from connector_docs.diagnostics import Diagnostic, warning
+from connector_docs.model import Catalog, Connector, Lifecycle, SmokeRun
+
+LEVEL_LABELS: dict[str, str] = {"stable": "Stable", "beta": "Beta", "preview": "Preview",
+                                "alpha": "Alpha", "deprecated": "Deprecated"}
+LEVEL_ORDER = ("stable", "beta", "preview", "alpha", "deprecated")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    suite: str
+    status: str
+    ran_at: dt.datetime
+    path: str
+    version: str | None = None
+    messages: tuple[str, ...] = ()
+    duration_ms: float = 0.0
+
+    @property
+    def date(self) -> dt.date:
+        return self.ran_at.date()
+
+
+@dataclass(frozen=True)
+class Decision:
+    connector_id: str
+    claimed: Lifecycle
+    shown: Lifecycle
+    history: tuple[Evidence, ...]  # every result, oldest first
+    newest_by_suite: tuple[Evidence, ...]  # newest result per suite, suites sorted
+    last_verified: dt.date | None  # date of the newest passing result
+    reasons: tuple[str, ...]  # why a claimed "stable" is not shown as Stable
+    evidence_ok: bool  # the evidence alone would support Stable
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self.shown]
+
+    @property
+    def downgraded(self) -> bool:
+        return self.claimed == "stable" and self.shown != "stable"
+
+    @property
+    def ready_to_promote(self) -> bool:
+        return self.evidence_ok and self.claimed in ("beta", "preview", "alpha")
+
+    def newest(self, suite: str) -> Evidence | None:
+        return next((e for e in self.newest_by_suite if e.suite == suite), None)
+
+
+def build_date(now: dt.datetime | None = None) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the current time, UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass  # reported by validate_build_date
+    return now or dt.datetime.now(tz=dt.timezone.utc)
+
+
+def validate_build_date() -> list[Diagnostic]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not epoch.isdigit():
+        return [warning("SOURCE_DATE_EPOCH", f"not a Unix timestamp ({epoch!r}); using the "
+                        "current time", hint="set it to e.g. $(git log -1 --format=%ct)")]
+    return []
+
+
+def _history(runs: Sequence[SmokeRun]) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for run in sorted(runs, key=lambda r: (r.ran_at, r.path)):
+        versions = dict(run.connector_versions)  # once per run, not once per result
+        for result in run.results:
+            out.setdefault(result.app_id, []).append(Evidence(
+                suite=run.suite, status=result.status, ran_at=run.ran_at, path=run.path,
+                version=versions.get(result.app_id), messages=result.messages,
+                duration_ms=result.duration_ms))
+    return out
+
+
+def _judge(history: list[Evidence], now: dt.datetime, max_age: int) -> list[str]:
+    """Reasons the evidence does not support Stable (empty when it does)."""
+    counted = [e for e in history if e.status != "skipped"]
+    if not counted:
+        return ["no smoke results" if not history else "only skipped smoke results"]
+    reasons = []
+    newest = counted[-1]
+    if newest.status == "failed":
+        reasons.append(f"newest smoke result failed ({newest.suite}, {newest.date})")
+    passes = [e for e in counted if e.status == "passed"]
+    if passes:
+        age = (now - passes[-1].ran_at).days
+        if age > max_age:
+            reasons.append(f"newest passing smoke result is {age} days old "
+                           f"({passes[-1].date}; limit {max_age})")
+    qa = [e for e in counted if e.suite == "qa"]
+    if not qa:
+        reasons.append("no QA smoke result")
+    elif qa[-1].status != "passed" and newest.status != "failed":
+        reasons.append(f"newest QA smoke result failed ({qa[-1].date})")
+    return reasons
+
+
+def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
+               max_age: int) -> Decision:
+    reasons = _judge(history, now, max_age)
+    newest: dict[str, Evidence] = {}
+    for ev in history:
+        newest[ev.suite] = ev
+    passes = [e for e in history if e.status == "passed"]
+    shown: Lifecycle = conn.lifecycle
+    if conn.lifecycle == "stable" and reasons:
+        shown = "beta"
+    return Decision(
+        connector_id=conn.id,
+        claimed=conn.lifecycle,
+        shown=shown,
+        history=tuple(history),
+        newest_by_suite=tuple(newest[s] for s in sorted(newest)),
+        last_verified=passes[-1].date if passes else None,
+        reasons=tuple(reasons) if conn.lifecycle == "stable" else (),
+        evidence_ok=not reasons,
+    )
+
+
+def decide(catalog: Catalog, runs: Iterable[SmokeRun], now: dt.datetime,
+           max_age_days: int = 14) -> tuple[dict[str, Decision], list[Diagnostic]]:
+    histories = _history(list(runs))
+    decisions: dict[str, Decision] = {}
+    diags: list[Diagnostic] = []
+    for conn in catalog.connectors:
+        decision = decide_one(conn, histories.get(conn.id, []), now, max_age_days)
+        decisions[conn.id] = decision
+        if decision.downgraded:
+            diags.append(warning(conn.source.path, f"'{conn.id}' claims availability "
+                                 f"'stable' but is shown as {decision.label}: "
+                                 + "; ".join(decision.reasons), pointer="/availability",
+                                 code="stable-downgraded",
+                                 hint="run the smoke suites (engineering and QA) and add "
+                                 "their results, or change availability"))
+    return decisions, diags

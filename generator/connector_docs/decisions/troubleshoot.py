@@ -1,0 +1,153 @@
+"""The error codes a connector's users are expected to meet, best first.
+
+Three sources, merged by HTTP status where one is known: failures seen in smoke runs
+(most frequent first), the catalog's ``errorCodes`` (connector and action level, ordered
+by ``rank``, then as written), and what the auth type and limits imply (401 expired
+credentials, 403 missing scope, 429 rate limited).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from connector_docs.decisions.policy import Evidence
+from connector_docs.model import Connector, ErrorCode
+from connector_docs.site.escape import anchor, unique_anchors
+
+TOP = 3
+_HTTP = re.compile(r"\b([45]\d\d)\b(?:\s+([A-Z][A-Za-z ]{2,40}))?")
+_REASONS = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
+            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    error: ErrorCode
+    seen_in_smoke: int = 0  # failed results mentioning it
+    # Ids on the guide, unique on its page (assigned by `expected`): ``error-<code>``,
+    # and ``error-<status>`` for a vendor code declared with an HTTP status, so an HTTP
+    # error can always deep-link to its entry (unless a code of that name has it).
+    anchor: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+def _with_anchors(entries: list[Entry]) -> list[Entry]:
+    """Ids in order of claim: codes that are their own slug (``429``), then the HTTP
+    status aliases, then the other codes (``429!`` gets ``error-429-2``)."""
+    codes = [e.error.code for e in entries]
+    taken: set[str] = set()
+    ids: dict[int, str] = {}
+    exact = [i for i, code in enumerate(codes) if anchor(code) == code]
+    ids.update(zip(exact, unique_anchors([codes[i] for i in exact], "error-", taken), strict=True))
+    aliases: dict[int, tuple[str, ...]] = {}
+    for i, e in enumerate(entries):
+        alias = f"error-{e.error.http_status}" if e.error.http_status else None
+        if alias and alias not in taken:
+            taken.add(alias)
+            aliases[i] = (alias,)
+    rest = [i for i in range(len(entries)) if i not in ids]
+    ids.update(zip(rest, unique_anchors([codes[i] for i in rest], "error-", taken), strict=True))
+    return [replace(e, anchor=ids[i], aliases=aliases.get(i, ()))
+            for i, e in enumerate(entries)]
+
+
+def _rate_text(conn: Connector) -> str:
+    from connector_docs.decisions.wording import describe_rate_limits
+
+    return describe_rate_limits(conn.rate_limits) or "the vendor's limits"
+
+
+def implied(conn: Connector) -> list[ErrorCode]:
+    out = []
+    if conn.auth.type != "none":
+        out.append(ErrorCode(
+            code="401", http_status=401, source="implied",
+            summary="Unauthorized: the credentials are invalid or expired",
+            cause=("The access token expired or was revoked, or the app's consent was "
+                   "withdrawn." if conn.auth.type == "oauth2" else
+                   "The credentials were mistyped, rotated or revoked."),
+            resolution=("Reconnect the account to run the OAuth flow again."
+                        if conn.auth.type == "oauth2" else
+                        "Create new credentials in the vendor's console and update the "
+                        "connection."),
+        ))
+    scopes = sorted({s.name for s in conn.auth.scopes})
+    if scopes:
+        out.append(ErrorCode(
+            code="403", http_status=403, source="implied",
+            summary="Forbidden: a permission scope is missing",
+            cause="The connection was authorized without a scope the action needs.",
+            resolution="Reconnect and grant the scopes the action lists: "
+            + ", ".join(scopes) + ".",
+        ))
+    if conn.rate_limits or any(op.rate_limits for op in conn.operations):
+        out.append(ErrorCode(
+            code="429", http_status=429, source="implied",
+            summary="Too many requests: the rate limit was reached",
+            cause=f"The connector allows {_rate_text(conn)}.",
+            resolution="Wait and retry with exponential back-off (honour the Retry-After "
+            "header when present); spread bulk jobs over time.",
+        ))
+    return out
+
+
+def from_smoke(history: Sequence[Evidence]) -> Counter[int]:
+    seen: Counter[int] = Counter()
+    for ev in history:
+        if ev.status != "failed":
+            continue
+        codes = {int(m.group(1)) for msg in ev.messages for m in _HTTP.finditer(msg)}
+        seen.update(codes)
+    return seen
+
+
+def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
+    """Every known error code for the connector, most expected first."""
+    declared = list(conn.error_codes)
+    for op in conn.operations:
+        for code in op.error_codes:
+            existing = next((i for i, d in enumerate(declared) if d.code == code.code), None)
+            if existing is None:
+                declared.append(code)
+            else:
+                merged = declared[existing]
+                declared[existing] = replace(
+                    merged, operations=tuple(dict.fromkeys(merged.operations + code.operations)))
+    seen = from_smoke(history)
+    by_status = {d.http_status: d for d in declared if d.http_status}
+    for status in seen:
+        if status not in by_status:
+            declared.append(ErrorCode(code=str(status), http_status=status, source="smoke",
+                                      summary=f"HTTP {status} {_REASONS.get(status, '')}"
+                                      .strip()))
+            by_status[status] = declared[-1]
+    for code in implied(conn):
+        if code.http_status in by_status:
+            known = by_status[code.http_status]
+            idx = declared.index(known)
+            declared[idx] = replace(known, cause=known.cause or code.cause,
+                                    resolution=known.resolution or code.resolution)
+        elif all(d.code != code.code for d in declared):
+            declared.append(code)
+
+    def score(item: tuple[int, ErrorCode]) -> tuple[int, float, int]:
+        # Failures seen in smoke runs are the strongest evidence of what users meet;
+        # then the catalog's own ranking, its unranked codes, and what auth/limits imply.
+        index, err = item
+        hits = seen.get(err.http_status or -1, 0)
+        if hits:
+            return (0, -hits, index)
+        if err.rank is not None:
+            return (1, err.rank, index)
+        return (2 if err.source == "catalog" else 3, 0, index)
+
+    ordered = [err for _, err in sorted(enumerate(declared), key=score)]
+    return _with_anchors([Entry(err, seen.get(err.http_status or -1, 0)) for err in ordered])
+
+
+def top(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
+    return expected(conn, history)[:TOP]

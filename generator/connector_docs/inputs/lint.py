@@ -1,0 +1,416 @@
+"""Schema validation and semantic lint of connector definitions.
+
+The published JSON Schema is the single source of truth for known keys: unknown keys are
+warnings (with a did-you-mean) found by walking the document beside the schema, so an
+editor validating with the schema stays quiet about extensions while ``validate`` still
+catches typos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from connector_docs.diagnostics import Diagnostic, did_you_mean, error, warning
+from connector_docs.inputs.locate import Locator, pointer_join
+from connector_docs.model import Connector
+from connector_docs.speedups import fastschema
+
+if TYPE_CHECKING:  # imported when first needed: only a definition with errors needs them
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Resource
+
+SCHEMA_ID = "https://connector-docs.dev/schema/connector.schema.json"
+# Keys whose values are free-form (JSON Schemas, samples, request bodies): not walked.
+_OPAQUE = {"parameters", "outputSchema", "sample", "body", "expectedResponse", "query",
+           "fallback", "dedupe", "dedupeKey", "additionalParams", "additionalFields",
+           "additionalHeaders", "x-dynamicOptions"}
+_MANIFEST_KEYS = {"$schema", "id", "description", "pricingTier", "status", "concurrency"}
+_FLAG_KEYS = {"beta", "privatePreview", "deprecated", "hidden", "featured"}
+
+
+def _no_remote(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
+    # jsonschema would otherwise be able to follow remote $refs; catalogs are untrusted.
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+@cache
+def schema() -> dict[str, Any]:
+    schema_file = resources.files("connector_docs.inputs").joinpath("schema/connector.schema.json")
+    text = schema_file.read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _is_uri(value: object) -> bool:
+    """Absolute URI with a scheme (and a host, except mailto:/urn:)."""
+    if not isinstance(value, str):
+        return True
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    parts = urlsplit(value)
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme)) and (
+        bool(parts.netloc) or parts.scheme in ("mailto", "urn"))
+
+
+def _is_uri_template(value: object) -> bool:
+    """RFC 6570 shape: balanced, non-nested {expressions}, no spaces or controls."""
+    if not isinstance(value, str):
+        return True
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    return re.fullmatch(r"(?:[^{}]|\{[^{}]+\})*", value) is not None
+
+
+def _is_datetime(value: object) -> bool:
+    if isinstance(value, str):
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return True
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        dt.date.fromisoformat(value)
+    return True
+
+
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) \
+        is not None
+
+
+@cache
+def format_checker() -> FormatChecker:
+    """The formats our schemas use, checked without optional dependencies (jsonschema's
+    own uri checks need extra packages; one of them costs ~3 s at import)."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uri")(_is_uri)
+    checker.checks("uri-template")(_is_uri_template)
+    checker.checks("date-time", raises=ValueError)(_is_datetime)
+    checker.checks("date", raises=ValueError)(_is_date)
+    checker.checks("email")(_is_email)
+    return checker
+
+
+def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
+    """Our schema with its local $refs replaced by their targets (it has no recursion):
+    validation skips the reference lookups, which were ~15% of validating a catalog."""
+    if isinstance(node, dict):
+        if "$ref" in node and node["$ref"].startswith("#/"):
+            target: Any = root
+            for part in node["$ref"][2:].split("/"):
+                target = target[part]
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return _inline_refs({**target, **rest}, root)
+        return {k: _inline_refs(v, root) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, root) for v in node]
+    return node
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
+    registry: Registry[Any] = Registry(retrieve=_no_remote)  # type: ignore[call-arg]
+    inlined = _inline_refs(schema(), schema())
+    inlined.pop("$defs", None)
+    return Draft202012Validator(inlined, registry=registry, format_checker=format_checker())
+
+
+def _where(locator: Locator | None, pointer: str, key: bool = False) -> dict[str, Any]:
+    line, col = locator.locate(pointer, key=key) if locator else (0, 0)
+    return {"line": line, "column": col, "pointer": pointer}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(err: ValidationError) -> tuple[str, str | None]:
+    """A readable message (never the whole offending object) and a hint."""
+    if err.context:
+        from jsonschema.exceptions import best_match
+
+        err = best_match(err.context)
+    v, inst = err.validator, err.instance
+    if v == "required":
+        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        return f"missing required key '{missing[0] if missing else err.validator_value}'", \
+            "add it; see the connector format in README.md"
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        got = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+               bool: "boolean", type(None): "null"}.get(type(inst), type(inst).__name__)
+        return f"expected {want}, got {got} {_short(inst)}", None
+    if v == "enum":
+        choices = ", ".join(json.dumps(c) for c in err.validator_value)
+        hint = did_you_mean(str(inst), [str(c) for c in err.validator_value])
+        return f"{_short(inst)} is not one of {choices}", hint
+    if v == "pattern":
+        hint = ("ids are lowercase letters, digits, '-' and '_', starting with a letter or "
+                "digit, at most 64 characters") if list(err.absolute_path) == ["id"] else None
+        return f"{_short(inst)} does not match the pattern {err.validator_value}", hint
+    if v == "format":
+        return f"{_short(inst)} is not a valid {err.validator_value}", None
+    if v in ("maxLength", "maxItems", "maxProperties"):
+        return f"too long: the limit is {err.validator_value}", None
+    msg = err.message
+    return (msg if len(msg) <= 200 else msg[:197] + "..."), None
+
+
+MAX_OPERATIONS = 5000  # the schema's maxItems for actions and triggers
+
+
+@cache
+def _fast_validator(closed: bool = False) -> Any:
+    """The same schema compiled by fastjsonschema (``fastschema``). Seven times faster
+    than jsonschema on valid files, which most are; a file it rejects is validated again
+    by jsonschema to collect every error with its location. ``closed``: also rejects
+    unknown keys, so one call clears a valid definition without extensions of both
+    checks."""
+    formats = {"uri": _is_uri, "uri-template": _is_uri_template, "date-time": _is_datetime,
+               "date": _is_date, "email": _is_email}
+    return fastschema.compile_validator(_inline_refs(schema(), schema()), formats, _OPAQUE,
+                                        close=closed)
+
+
+def prepare() -> None:
+    """Compile the validator every definition meets (before forking workers)."""
+    _fast_validator(True)  # positional, as schema_valid calls it (one cache entry)
+
+
+def schema_valid(raw: Any, closed: bool = False) -> bool:
+    """Whether ``raw`` passes the schema (``closed``: and has no unknown keys)."""
+    import fastjsonschema
+
+    try:
+        _fast_validator(closed)(raw)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
+    if isinstance(raw, dict):
+        # Refuse oversized lists before the validator walks every item of them.
+        for key in ("actions", "triggers"):
+            items = raw.get(key)
+            if isinstance(items, list) and len(items) > MAX_OPERATIONS:
+                return [error(path, f"{len(items):,} {key}, over the limit of "
+                              f"{MAX_OPERATIONS}", code="schema",
+                              hint="split the connector", **_where(locator, "/" + key))]
+    if schema_valid(raw, closed=True):
+        return []
+    # Only unknown keys (valid against the open schema): jsonschema is not even imported.
+    diags = [] if schema_valid(raw) else _schema_errors(raw, path, locator)
+    budget = [MAX_UNKNOWN_KEYS]
+    unknown = _unknown_keys(raw, schema(), "", path, locator, budget)
+    if budget[0] < 0:
+        unknown.append(warning(path, f"... and {-budget[0]:,} more unknown keys in this file",
+                               hint="is this a connector definition of this catalog's format?",
+                               code="unknown-key"))
+    return diags + unknown
+
+
+def _schema_errors(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
+    """Every violation of the (open) schema, located, most relevant first."""
+    from jsonschema.exceptions import relevance
+
+    diags = []
+    seen: set[tuple[str, str]] = set()
+    for err in sorted(_validator().iter_errors(raw), key=relevance):
+        pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
+                          for p in err.absolute_path)
+        message, hint = _message(err)
+        if (pointer, message) in seen:  # allOf members can repeat a check
+            continue
+        seen.add((pointer, message))
+        diags.append(error(path, message, hint=hint, code="schema",
+                           **_where(locator, pointer)))
+    return diags
+
+
+_RESOLVED: dict[int, dict[str, Any]] = {}
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow local $refs and merge allOf members' properties (our schema only)."""
+    cached = _RESOLVED.get(id(node))
+    if cached is None:
+        cached = _RESOLVED[id(node)] = _resolve_uncached(node)
+    return cached
+
+
+def _resolve_uncached(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = schema()
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    if "allOf" in node:
+        props: dict[str, Any] = {}
+        for member in node["allOf"]:
+            props.update(_resolve(member).get("properties", {}))
+        props.update(node.get("properties", {}))
+        node = {**node, "properties": props}
+    return node
+
+
+# Unknown keys reported one by one per file (each costs a location and a did-you-mean);
+# past this they are only counted, in one summary warning.
+MAX_UNKNOWN_KEYS = 50
+
+
+def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
+                  locator: Locator | None, budget: list[int] | None = None) -> list[Diagnostic]:
+    """Unknown keys below ``value``; ``budget`` (a one-item list, shared down the walk)
+    is how many more to report, and goes negative by the number left out."""
+    if budget is None:
+        budget = [MAX_UNKNOWN_KEYS]
+    node = _resolve(node)
+    diags: list[Diagnostic] = []
+    if "oneOf" in node:
+        for option in node["oneOf"]:
+            option = _resolve(option)
+            if option.get("type") == "object" and isinstance(value, dict):
+                node = option
+    if isinstance(value, dict):
+        props = node.get("properties")
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            child = pointer_join(pointer, key)
+            if key in _OPAQUE:
+                continue
+            if props is not None and key in props:
+                diags += _unknown_keys(item, props[key], child, path, locator, budget)
+            elif isinstance(extra, dict):
+                diags += _unknown_keys(item, extra, child, path, locator, budget)
+            elif props is not None and extra is None:
+                budget[0] -= 1
+                if budget[0] < 0:  # counted only: below zero is how many were left out
+                    continue
+                hint = did_you_mean(key, props) or "remove it, or ignore this warning if a " \
+                    "tool of yours reads it"
+                diags.append(warning(path, f"unknown key '{key}'", hint=hint,
+                                     code="unknown-key", **_where(locator, child, key=True)))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            diags += _unknown_keys(item, node["items"], f"{pointer}/{index}", path, locator,
+                                   budget)
+    return diags
+
+
+def check_manifest(raw: Any, path: str, locator: Locator | None,
+                   conn_id: str | None) -> list[Diagnostic]:
+    if not isinstance(raw, dict):
+        return [error(path, "manifest top level must be an object", line=1, column=1,
+                      pointer="")]
+    diags = []
+    unknown = [key for key in raw if key not in _MANIFEST_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS]:
+        diags.append(warning(path, f"unknown manifest key '{key}'",
+                             hint=did_you_mean(key, _MANIFEST_KEYS), code="unknown-key",
+                             **_where(locator, pointer_join("", key), key=True)))
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        diags.append(warning(path, f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown "
+                             "manifest keys", hint="is this a manifest of this catalog's "
+                             "format?", code="unknown-key"))
+    if conn_id and isinstance(raw.get("id"), str) and raw["id"] != conn_id:
+        diags.append(error(path, f"manifest id '{raw['id']}' does not match definition id "
+                           f"'{conn_id}'", code="id-mismatch", **_where(locator, "/id")))
+    status = raw.get("status", {})
+    flags_left = MAX_UNKNOWN_KEYS
+    if not isinstance(status, dict):
+        diags.append(error(path, "status must be an object of rollout flags",
+                           **_where(locator, "/status")))
+    else:
+        for key, flag in status.items():
+            if key not in _FLAG_KEYS:
+                flags_left -= 1
+                if flags_left >= 0:
+                    diags.append(warning(path, f"unknown rollout flag '{key}'",
+                                         hint=did_you_mean(key, _FLAG_KEYS),
+                                         code="unknown-key", **_where(
+                                             locator, pointer_join("/status", key),
+                                             key=True)))
+            elif not isinstance(flag, bool):
+                diags.append(error(path, f"rollout flag '{key}' must be true or false",
+                                   **_where(locator, f"/status/{key}")))
+    if flags_left < 0:
+        diags.append(warning(path, f"... and {-flags_left:,} more unknown rollout flags",
+                             code="unknown-key", **_where(locator, "/status")))
+    if "pricingTier" in raw and not isinstance(raw["pricingTier"], str):
+        diags.append(error(path, "pricingTier must be a string",
+                           **_where(locator, "/pricingTier")))
+    return diags
+
+
+def check_semantics(conn: Connector, raw: dict[str, Any], path: str,
+                    locator: Locator | None) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    declared = {s.name for s in conn.auth.scopes}
+    if conn.auth.type == "oauth2" and not declared:
+        diags.append(warning(path, "OAuth2 connector declares no scopes; the setup guide "
+                             "cannot list the permissions to grant", code="no-scopes",
+                             hint='add "scopes": ["read", ...] to "authentication"',
+                             **_where(locator, "/authentication")))
+    hints: dict[str, str] = {}  # one did-you-mean search per undeclared scope
+    for op in conn.operations:
+        reported: set[str] = set()  # a scope repeated in one list is reported once
+        for index, scope in enumerate(op.required_scopes):
+            if scope not in declared and scope not in reported:
+                reported.add(scope)
+                if scope not in hints:
+                    hints[scope] = did_you_mean(scope, declared) or \
+                        "declare it in authentication.scopes"
+                hint = hints[scope]
+                diags.append(error(path, f"{op.kind} '{op.id}' requires scope '{scope}', which "
+                                   "the connector does not declare", hint=hint,
+                                   code="undeclared-scope",
+                                   **_where(locator, f"{op.pointer}/requiredScopes/{index}")))
+    for kind, ops in (("action", conn.actions), ("trigger", conn.triggers)):
+        seen: set[str] = set()
+        for op in ops:
+            if op.id in seen:
+                diags.append(warning(path, f"duplicate {kind} id '{op.id}': this later "
+                                     "definition is left out of the docs",
+                                     hint="ids within a connector must be unique; rename or "
+                                     "remove one", code="duplicate-id",
+                                     **_where(locator, op.pointer + "/id")))
+            seen.add(op.id)
+    return diags
+
+
+def check_catalog(connectors: list[Connector]) -> list[Diagnostic]:
+    """Cross-connector checks: categories that differ only by spelling and are not in the
+    canonical list get one warning each, naming the spelling most connectors use."""
+    groups: dict[str, Counter[str]] = {}
+    for conn in connectors:
+        key = re.sub(r"[^a-z0-9]", "", conn.category.lower())
+        groups.setdefault(key, Counter())[conn.category] += 1
+    diags = []
+    for spellings in groups.values():
+        if len(spellings) > 1:
+            main = spellings.most_common(1)[0][0]
+            for conn in connectors:
+                if conn.category in spellings and conn.category != main:
+                    diags.append(warning(conn.source.path, f"category '{conn.category}' is "
+                                         f"spelled '{main}' elsewhere in the catalog",
+                                         pointer="/category", code="category-spelling",
+                                         hint=f'write "category": "{main}"'))
+    return diags

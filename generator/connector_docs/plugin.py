@@ -1,0 +1,443 @@
+"""The MkDocs plugin: a thin shell over ``project``, ``pages`` and ``render``.
+
+Generated pages are written to a cache folder outside ``docs_dir`` (writing into
+``docs/`` during ``mkdocs serve`` would trigger endless rebuilds) and only rewritten when
+their text changes, so a dirty rebuild skips unchanged pages. Writers' overlays
+(``docs/connectors/<id>.md``) are merged into the generated page that replaces them, and
+"Edit this page" opens the overlay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from connector_docs import project
+from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
+from connector_docs.inputs.catalog import LoadCache
+from connector_docs.options import Options, from_mapping
+from connector_docs.secrets.redact import Redactor, ScanMemory, scan_site
+from connector_docs.site import docslint, escape, export, pages, render
+from connector_docs.speedups import pagestore
+from connector_docs.speedups.runtime import paused_gc
+from connector_docs.speedups.verbatim import HTML_START, Verbatim
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+class ConnectorDocsConfig(Config):
+    catalog = c.Type(str, default="catalog/connectors")
+    smoke = c.Optional(c.Type(str))
+    smoke_config = c.Optional(c.Type(str))
+    audience = c.Choice(("public", "internal"), default="public")
+    stable_max_age_days = c.Type(int, default=14)
+    strict = c.Type(bool, default=False)
+    templates = c.Optional(c.Type(str))
+    search_parameters = c.Type(bool, default=True)
+
+
+def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
+           already: set[str] | None = None) -> None:
+    """Warnings through logging (MkDocs' --strict counts them). Errors in some connectors
+    are logged and those connectors left out, so the good ones still build; with our own
+    ``strict``, or when nothing usable is left, every problem aborts the build at once.
+    ``already``: warnings the previous build of `mkdocs serve` logged; they are counted,
+    not repeated (an edit would otherwise reprint thousands of lines), and the set is
+    replaced by this build's warnings."""
+    errors = [d for d in diags if d.is_error]
+    fatal = [d for d in diags if d.is_error or strict] if strict or (errors and not usable) \
+        else []
+    if fatal:
+        raise PluginError("connector-docs found problems:\n" + "\n".join(
+            d.format() for d in sorted(fatal, key=sort_key)))
+    repeated = 0
+    logged: set[str] = set()
+    for d in sorted(diags, key=sort_key):
+        text = d.format()
+        if d.is_error:
+            log.error(text)
+        elif already is not None and text in already:
+            repeated += 1
+        else:
+            log.warning(text)
+        logged.add(text)
+    if repeated:
+        log.info(f"connector-docs: {repeated} warning(s) unchanged since the last build "
+                 "(not repeated)")
+    if already is not None:
+        already.clear()
+        already.update(logged)
+    if errors:
+        left_out = sorted({d.path for d in errors})
+        log.error(f"connector-docs: {len(left_out)} file(s) with errors were left out of the "
+                  "site: " + ", ".join(left_out))
+
+
+class ThemeBytecode(jinja2.BytecodeCache):
+    """The theme's compiled templates, kept across the rebuilds of one `mkdocs serve`:
+    MkDocs makes a new theme environment for every build and would compile every template
+    again (measured: a tenth of a rebuild). Jinja checks each template's source against the
+    checksum stored with its code, so an edited template is compiled afresh; what of the
+    environment the code depends on is part of the key (:meth:`_key`)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[Any, ...], bytes] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple[Any, ...]:
+        """The template, and what of its environment its compiled code depends on: the
+        syntax, the extensions, and which filters and tests exist and how each is called
+        (another plugin may add some when mkdocs.yml changes)."""
+        env = bucket.environment
+
+        def name(value: Any) -> str:
+            return getattr(value, "__qualname__", type(value).__qualname__)
+
+        def calls(table: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+            return tuple(sorted((key, name(f), str(getattr(f, "jinja_pass_arg", "")))
+                                for key, f in table.items()))
+
+        syntax = (env.block_start_string, env.block_end_string, env.variable_start_string,
+                  env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                  env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                  env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                  env.optimized)
+        return (bucket.key, syntax, tuple(sorted(env.extensions)), calls(env.filters),
+                calls(env.tests), name(env.finalize) if env.finalize else "",
+                name(env.autoescape) if callable(env.autoescape) else env.autoescape)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(self._key(bucket))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[self._key(bucket)] = bucket.bytecode_to_string()
+
+
+class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.options: Options | None = None
+        # Only the redactor outlives on_files (for the final secret scan): the project
+        # (every connector) is freed before MkDocs renders thousands of pages.
+        self.redactor: Redactor | None = None
+        self.generated: dict[str, str | None] = {}  # src_uri -> overlay src_uri
+        self.cache_dir: Path | None = None
+        # Kept across rebuilds of one `mkdocs serve` process: parsed connectors by file
+        # stamp, and rendered pages by what they were rendered from.
+        self.load_cache: LoadCache = {}
+        self.page_cache: dict[str, tuple[Any, str]] = {}
+        self.templates_digest = ""  # render.templates_digest of the last build
+        self.lint_cache = docslint.LintCache()
+        self.context_cache: pages.ContextCache = {}
+        self.serving = False
+        self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
+        self.build_started = 0.0
+        self.theme_bytecode = ThemeBytecode()
+        self.scan_memory = ScanMemory()
+        self.verbatim = Verbatim()  # raw HTML regions of generated pages (verbatim.py)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
+        `mkdocs serve`, and with it the load and page caches."""
+        self.serving = command == "serve"
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self.build_started = time.time()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
+        raw = {k: v for k, v in self.config.items()}
+        try:
+            self.options = from_mapping(raw, config.config_file_path or "mkdocs.yml", base,
+                                        config.docs_dir, config.use_directory_urls)
+        except ConnectorDocsError as exc:
+            raise PluginError(str(exc)) from None
+        # One folder per config and docs folder: two configs of one site (a public one and
+        # an internal one that INHERITs it) never share pages or the page store.
+        site_id = f"{Path(config.config_file_path or 'mkdocs.yml').resolve()}\0{config.docs_dir}"
+        self.cache_dir = Path(base, ".cache", "connector-docs",
+                              hashlib.sha256(site_id.encode()).hexdigest()[:12])
+        # Stable anchors such as {#error-429} need attr_list; catalog text can never use it
+        # because escape.inline writes braces as entities.
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
+        if "admonition" not in config.markdown_extensions:
+            config.markdown_extensions.append("admonition")
+        config.extra_css.append("assets/connector-docs.css")
+        config.extra_javascript.append("assets/connector-docs-catalog.js")
+        return config
+
+    def _write(self, src_uri: str, text: str) -> str:
+        """Write into the cache only when the text changed, keeping the old mtime
+        otherwise so dirty rebuilds skip the page."""
+        assert self.cache_dir is not None
+        target = self.cache_dir / src_uri
+        data = text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                return str(target)
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return str(target)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        with paused_gc():
+            files = self._add_pages(files, config)
+        if not self.serving:  # MkDocs renders thousands of pages next: free what we can
+            escape.forget()
+        return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.options is not None
+        try:
+            # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
+            # build would just hold a second copy of everything until it ends.
+            serving = self.serving
+            proj = project.load(self.options, cache=self.load_cache if serving else None)
+            self.redactor = proj.redactor
+            specs = pages.plan(proj, self.context_cache if serving else None)
+            templates = render.templates_digest(self._templates())
+            if templates != self.templates_digest:  # a template added, removed or edited
+                render.clear_cache()
+                self.templates_digest = templates
+            # Guides (and their docs-lint findings) kept from an earlier build or process.
+            assert self.cache_dir is not None
+            store = pagestore.PageStore(self.cache_dir)
+            salt = pagestore.code_digest() + templates
+            keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs}
+            written = dict(zip((spec.path for spec in specs), self._render(specs, store, keys),
+                               strict=True))
+        except ConnectorDocsError as exc:
+            raise PluginError(str(exc)) from None
+        outlines = {path: outline for path, (_, outline) in written.items()}
+        others = [f.src_uri for f in files if f.src_uri not in written]
+        guides = {spec.connector_id: spec.path for spec in specs if spec.connector_id}
+        known = {cid: found for cid, path in guides.items()
+                 if (found := store.gaps(path, keys[path])) is not None}
+        gaps = docslint.content_gaps(proj, self.lint_cache if serving else None, known)
+        for cid, path in guides.items():
+            store.put_gaps(path, keys[path], gaps.get(cid, []))
+        store.save(keep=set(written))
+        # MkDocs' own --strict counts warnings per build: then every build logs them all.
+        # Lint quotes catalog text (which is scanned, not redacted): the log gets it
+        # redacted, like every diagnostic of the load.
+        report(proj.diagnostics + project.redacted(
+                   [d for found in gaps.values() for d in found]
+                   + docslint.check_links(outlines, others), proj.redactor),
+               self.options.strict,
+               usable=bool(proj.catalog.connectors) and not proj.config_broken,
+               already=self.logged if serving and not config.strict else None)
+        self.generated = {}
+        # Overlays of connectors this audience does not show (hidden, private preview in
+        # a public build) must not be published as plain pages either.
+        shown = {spec.connector_id for spec in specs if spec.connector_id}
+        for conn in proj.catalog.connectors:
+            leftover = files.get_file_from_path(pages.connector_path(conn.id))
+            if conn.id not in shown and leftover is not None:
+                files.remove(leftover)
+        for spec in specs:
+            existing = files.get_file_from_path(spec.path)
+            overlay = proj.overlays.get(spec.connector_id or "")
+            if existing is not None:
+                if spec.connector_id and overlay is None:
+                    log.warning(f"{existing.src_uri}: replaced by the generated page")
+                files.remove(existing)
+            # Guides are reached through the catalog: NOT_IN_NAV keeps MkDocs from listing
+            # every one of them in its "not included in the nav" message.
+            new = File.generated(config, spec.path, abs_src_path=written[spec.path][0],
+                                 inclusion=InclusionLevel.NOT_IN_NAV if spec.connector_id
+                                 else InclusionLevel.UNDEFINED)
+            if overlay is not None:
+                new.edit_uri = overlay.path
+            files.append(new)
+            self.generated[spec.path] = overlay.path if overlay else None
+        guide = self.options.guide_url()
+        files.append(File.generated(config, "catalog/catalog.json",
+                                    content=export.catalog_json(proj, guide)))
+        assets = render.ASSETS_DIR
+        for name in render.ASSETS:
+            if files.get_file_from_path(f"assets/{name}") is None:
+                files.append(File.generated(config, f"assets/{name}",
+                                            abs_src_path=str(assets / name)))
+        return files
+
+    def _render(self, specs: list[pages.PageSpec], store: pagestore.PageStore,
+                keys: dict[str, str | None]) -> list[tuple[str, docslint.Outline]]:
+        """Render every page into the cache folder: (its file, its outline for link
+        checking). Large catalogs render in forked workers that write the pages
+        themselves, so this process never holds all their text. Under `mkdocs serve`,
+        connector guides are re-rendered only when their inputs changed (the connector
+        object comes from the load cache, so identity means unchanged)."""
+        assert self.cache_dir is not None
+        done: dict[str, tuple[str, docslint.Outline]] = {}
+        for spec in specs:
+            key = self._page_key(spec)
+            cached = self.page_cache.get(spec.path) if key else None
+            if key and cached is not None and pages.same_inputs(cached[0], key):
+                done[spec.path] = self._written(spec, cached[1])
+        # Guides rendered by an earlier build (or process) from the same inputs.
+        for spec in specs:
+            target = self.cache_dir / spec.path
+            kept = None if spec.path in done else store.get(spec.path, keys[spec.path], target)
+            if kept is not None:
+                done[spec.path] = (str(target), kept)
+        todo = [spec for spec in specs if spec.path not in done]
+        store.forget([spec.path for spec in todo])
+        if self.serving:  # the caches live here: pages come back (workers only at startup)
+            texts = render.render_many(todo, self._templates())
+            results = [self._written(spec, text) for spec, text in zip(todo, texts, strict=True)]
+        else:
+            results = render.render_many(todo, self._templates(), finish=self._written)
+        for spec, result in zip(todo, results, strict=True):
+            done[spec.path] = result
+            store.put(spec.path, keys[spec.path], result[1])
+        return [done[spec.path] for spec in specs]
+
+    def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:
+        """Write a rendered page (only when changed) and outline it; in the render workers
+        of a one-off build. Under `mkdocs serve` the text is kept for the next build."""
+        if not self.serving:
+            return self._write(spec.path, text), docslint.outline(text)
+        key = self._page_key(spec)
+        if key is not None:
+            self.page_cache[spec.path] = (key, text)
+        return self._write(spec.path, text), self.lint_cache.page(spec.path, text)
+
+    def _page_key(self, spec: pages.PageSpec) -> tuple[Any, ...] | None:
+        """What a connector guide is rendered from, under `mkdocs serve` (None otherwise:
+        a one-off build keeps no page cache)."""
+        if not self.serving or not spec.connector_id:
+            return None
+        ctx = spec.context
+        return (ctx["connector"], ctx["decision"], ctx["overlay"],
+                self.options.audience if self.options else None, self.templates_digest)
+
+    def _templates(self) -> str | None:
+        assert self.options is not None
+        return str(self.options.path(self.options.templates)) if self.options.templates \
+            else None
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.theme_bytecode
+        return env
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep connector guides out of the nav: at thousands of connectors a nav listing
+        them all makes every page carry it (quadratic build). The catalog is the way in."""
+
+        def keep(item: Any) -> bool:
+            if isinstance(item, Page) and item.file.src_uri.startswith("connectors/") \
+                    and item.file.src_uri in self.generated:
+                return False
+            if isinstance(item, Section):
+                item.children = [child for child in item.children if keep(child)]
+                return bool(item.children)
+            return True
+
+        nav.items = [item for item in nav.items if keep(item)]
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        # Generated pages only. On a guide only the digest-checked blocks: it holds the
+        # writer's overlay, whose Markdown might show the plain markers in a code block.
+        src = page.file.src_uri
+        if src not in self.generated:
+            return markdown
+        if not page.meta and render.looks_like_front_matter(markdown):
+            # MkDocs could not read the front matter and kept it as Markdown, where
+            # attr_list and links in it would come alive: never publish that. (Rendering
+            # checks it too, with MkDocs' loader; this is what MkDocs itself made of it.)
+            raise PluginError(f"{src}: MkDocs could not read the generated page's front "
+                              "matter and would publish it as text; check the template "
+                              "that writes it (print its values with the `meta` filter)")
+        return self.verbatim.cut(src, markdown, index_page=not src.startswith("connectors/"))
+
+    @event_priority(100)  # other plugins see the page content whole (search_parameters)
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        src = page.file.src_uri
+        anchors = self.verbatim.anchors(src)
+        if anchors and page.present_anchor_ids is not None:  # for MkDocs' link validation
+            page.present_anchor_ids |= anchors
+        if self.options is None or self.options.search_parameters:
+            html, missing = self.verbatim.restore_content(src, html)
+        else:  # put back in on_post_page, after the search has indexed the page
+            missing = self.verbatim.missing_content(src, html)
+        if missing:
+            log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
+                        "Markdown conversion")
+        if src in self.generated and HTML_START in html:
+            log.warning(f"{src}: a parameter table was converted by Markdown: a template "
+                        "indented its block; keep `{{ rows|param_table }}` at the start of a "
+                        "line")
+        return html
+
+    @event_priority(100)  # before any plugin that rewrites the finished page (a minifier)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        output, missing = self.verbatim.restore(page.file.src_uri, output)
+        if page.file.src_uri in self.verbatim.content:  # search_parameters: false
+            output, also = self.verbatim.restore_content(page.file.src_uri, output)
+            missing += also
+        if missing:
+            log.warning(f"{page.file.src_uri}: {missing} block(s) of the generated page did "
+                        "not reach the finished HTML; does the theme print page.content?")
+        return output
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        assert self.options is not None
+        opts = self.options
+        for value in (opts.catalog, opts.smoke, opts.smoke_config, opts.templates):
+            if value and not opts.is_url(value) and opts.path(value).exists():
+                server.watch(str(opts.path(value)))
+        server.watch(str(render.builtin_templates()))
+        return server
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build that stops before the site scan (a strict warning, another plugin)
+        leaves generated Markdown in the cache unscanned: scan it, and drop it when it
+        holds a secret."""
+        cache = self.cache_dir
+        if self.redactor is not None and cache is not None and cache.is_dir() \
+                and scan_site(cache, self.redactor):
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.redactor is None:
+            return
+        # Under `mkdocs serve` a rebuild rewrites only what changed: scan just that (the
+        # first build wrote, and scanned, everything).
+        since = self.build_started - 2 if self.serving else None
+        problems = scan_site(Path(config.site_dir), self.redactor, since=since,
+                             derived=("search/search_index.json",) if self.serving else (),
+                             memory=self.scan_memory if self.serving else None)
+        if problems:
+            # Never leave pages holding a credential on disk, where a deploy step or a
+            # dev server could publish them: neither the site nor the generated Markdown
+            # in the cache (which CI keeps between runs).
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+            if self.cache_dir is not None:
+                shutil.rmtree(self.cache_dir, ignore_errors=True)
+            raise PluginError("secret scan: the built site contains credentials:\n"
+                              + "\n".join(d.format() for d in problems))

@@ -1,0 +1,141 @@
+"""Everything the shells need, loaded once from the options: catalog, smoke runs
+(redacted), decisions, overlays and every diagnostic. Both the CLI and the plugin call
+:func:`load`; neither does its own loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from connector_docs import smoke
+from connector_docs.decisions import policy, troubleshoot
+from connector_docs.diagnostics import Diagnostic
+from connector_docs.inputs import catalog as catalog_mod
+from connector_docs.inputs import overlay as overlay_mod
+from connector_docs.inputs.locate import FileLocator
+from connector_docs.model import Catalog, SmokeRun
+from connector_docs.options import Options
+from connector_docs.remote.fetch import TOKEN_ENV
+from connector_docs.secrets.redact import Redactor
+
+
+@dataclass
+class Project:
+    options: Options
+    catalog: Catalog
+    runs: list[SmokeRun]
+    decisions: dict[str, policy.Decision]
+    build_date: dt.datetime
+    redactor: Redactor
+    overlays: dict[str, overlay_mod.Overlay] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # local files/folders to watch
+    # An unusable smoke config means secrets cannot be redacted: never build on it.
+    config_broken: bool = False
+    # troubleshoot.expected() of each connector, most expected first (guides, the
+    # troubleshooting index, docs lint and readiness all read it).
+    errors: dict[str, list[troubleshoot.Entry]] = field(default_factory=dict)
+
+    def warnings_by_connector(self) -> dict[str, int]:
+        paths = {c.source.path: c.id for c in self.catalog.connectors}
+        counts: Counter[str] = Counter()
+        for d in self.diagnostics:
+            if not d.is_error and d.path in paths:
+                counts[paths[d.path]] += 1
+        return dict(counts)
+
+    def writer_codes(self) -> dict[str, set[str]]:
+        return {cid: {name for name, _ in o.troubleshooting} for cid, o in self.overlays.items()}
+
+
+def load_catalog(opts: Options, cache: catalog_mod.LoadCache | None = None
+                 ) -> tuple[Catalog, list[Diagnostic], list[Path]]:
+    if opts.is_url(opts.catalog):
+        from connector_docs import sources
+
+        cat, diags = sources.load_remote_catalog(opts.catalog)
+        return cat, diags, []
+    path = opts.path(opts.catalog)
+    cat, diags = catalog_mod.load_catalog(path, cache)
+    return cat, diags, [path]
+
+
+def load_smoke(opts: Options, known: set[str]) -> tuple[list[SmokeRun], list[Diagnostic],
+                                                         list[Path]]:
+    if not opts.smoke:
+        return [], [], []
+    if opts.is_url(opts.smoke):
+        from connector_docs import sources
+
+        runs, diags = sources.load_remote_smoke(opts.smoke, known)
+        return runs, diags, []
+    path = opts.path(opts.smoke)
+    files, diags = smoke.discover(path)
+    runs, more = smoke.load_runs(files, known)
+    return runs, diags + more, [path]
+
+
+def redacted(diags: list[Diagnostic], redactor: Redactor) -> list[Diagnostic]:
+    """Diagnostics as they may be shown: path, message, hint and pointer redacted (a
+    pointer names keys of the input, which may be a credential)."""
+    return [replace(d, path=redactor.redact(d.path), message=redactor.redact(d.message),
+                    hint=redactor.redact(d.hint) if d.hint else d.hint,
+                    pointer=redactor.redact(d.pointer) if d.pointer else d.pointer)
+            for d in diags]
+
+
+def load(opts: Options, *, with_overlays: bool = True,
+         cache: catalog_mod.LoadCache | None = None) -> Project:
+    now = policy.build_date()
+    diags = policy.validate_build_date()
+    cat, more, inputs = load_catalog(opts, cache)
+    diags += more
+    known = {c.id for c in cat.connectors}
+    redactor = Redactor()
+    config_broken = False
+    if opts.smoke_config:
+        redactor, more = Redactor.from_config(opts.path(opts.smoke_config))
+        config_broken = any(d.is_error for d in more)
+        diags += more
+    # The registry token is a secret of this build too: a registry that echoes it into
+    # a definition or a run must not get it published (the fetch session redacts its own
+    # messages; this covers the data it hands on, and the final site scan).
+    token = os.environ.get(TOKEN_ENV, "")
+    if token.strip():
+        redactor.add(token, TOKEN_ENV)
+    runs, more, smoke_inputs = load_smoke(opts, known)
+    diags += more
+    inputs += smoke_inputs
+    # Every string of a run can reach a page (messages, suite, versions, file names):
+    # redact_run redacts them all before anything reads the runs.
+    runs = [redactor.redact_run(run) for run in runs]
+    decisions, more = policy.decide(cat, runs, now, opts.stable_max_age_days)
+    diags += more
+    errors = {c.id: troubleshoot.expected(c, decisions[c.id].history) for c in cat.connectors}
+    overlays: dict[str, overlay_mod.Overlay] = {}
+    if with_overlays:
+        codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
+        overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
+        diags += more
+    # Diagnostics quote input (ids, statuses, lines of a smoke log) and name files (a
+    # smoke file may be named after a credential): redact all of it, once located (the
+    # locator reads the file by its real path).
+    diags = redacted(locate(diags), redactor)
+    return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
+                   config_broken, errors)
+
+
+def locate(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Give a line and column to diagnostics found after loading (policy, overlays) that
+    name a JSON pointer in a local file."""
+    files = FileLocator()
+    out = []
+    for d in diags:
+        if d.pointer and not d.line and d.path.endswith(".json") and Path(d.path).is_file():
+            where = files.find(d.path, d.pointer)
+            d = replace(d, line=where.get("line", 0), column=where.get("column", 0))
+        out.append(d)
+    return out

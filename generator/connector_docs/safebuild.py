@@ -1,0 +1,90 @@
+"""Build into a temporary folder beside the target and swap it into place only on
+success. `mkdocs build --strict` writes the site before it fails on warnings; building
+in place would leave a half-written or stale-mixed site behind."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, error
+
+
+class _ErrorCounter(logging.Handler):
+    """Errors our plugin logged (connectors left out of the site): a publishing build
+    fails on them even without --strict, so nothing is silently dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _show_mkdocs_log() -> None:
+    """Print MkDocs' and our warnings as `mkdocs build` does (it sets this up in its own
+    CLI, which we bypass)."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_connector_docs", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._connector_docs = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO if os.environ.get("CONNECTOR_DOCS_VERBOSE") else
+                        logging.WARNING)
+
+
+def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    if not config_file.is_file():
+        raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
+    _show_mkdocs_log()
+    try:
+        config = load_config(str(config_file), strict=strict)
+        target = Path(site_dir or config.site_dir).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+        config.plugins.on_startup(command="build", dirty=False)
+        counter = _ErrorCounter()
+        logging.getLogger(LOGGER_NAME).addHandler(counter)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            logging.getLogger(LOGGER_NAME).removeHandler(counter)
+            config.plugins.on_shutdown()
+        if counter.count:
+            raise Abort(f"{counter.count} error(s) in the catalog or smoke results")
+    except (Abort, ConfigurationError, PluginError) as exc:
+        if "staging" in locals():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise ConnectorDocsError([error(str(config_file), f"build failed, the previous site "
+                                        f"is untouched: {exc}")]) from None
+    except BaseException:
+        if "staging" in locals():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap(staging, target)
+    return target
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging``: two renames on one file system, so readers
+    see the old site or the new one, never a mix."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old.rmdir()
+        os.replace(target, old)
+    os.replace(staging, target)
+    staging_mode = 0o755
+    os.chmod(target, staging_mode)  # mkdtemp creates 0700; a site is meant to be served
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

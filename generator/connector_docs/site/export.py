@@ -1,0 +1,47 @@
+"""The public catalog as data (catalog.json), described by schema/catalog.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from connector_docs.project import Project
+from connector_docs.site.pages import visible
+
+FORMAT_VERSION = 1
+
+
+def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, Any]:
+    guide_url = guide_url or project.options.guide_url()
+    items = []
+    for conn in visible(project):
+        decision = project.decisions[conn.id]
+        items.append({
+            "id": conn.id,
+            "name": conn.name,
+            "description": conn.description,
+            "category": conn.category,
+            "auth": conn.auth.type,
+            "scopes": [s.name for s in conn.auth.scopes],
+            "level": decision.shown,
+            "label": decision.label,
+            "pricingTier": conn.pricing_tier,
+            "featured": conn.rollout.featured,
+            "lastVerified": decision.last_verified.isoformat() if decision.last_verified
+            else None,
+            "version": conn.version,
+            "actions": [op.id for op in conn.actions],
+            "triggers": [op.id for op in conn.triggers],
+            "url": guide_url.format(id=conn.id),
+        })
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "generated": project.build_date.replace(microsecond=0).isoformat(),
+        "audience": project.options.audience,
+        "connectors": items,
+    }
+
+
+def catalog_json(project: Project, guide_url: str | None = None) -> str:
+    return json.dumps(catalog_data(project, guide_url), indent=2, ensure_ascii=False,
+                      sort_keys=False) + "\n"
