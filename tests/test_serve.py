@@ -167,7 +167,7 @@ def test_theme_bytecode_is_not_shared_between_different_environments() -> None:
     """Compiled code depends on the environment (which filters exist and how they are
     called, the syntax): an environment that differs gets its own entry."""
     import jinja2
-    from connector_docs.plugin import ThemeBytecode
+    from connector_docs.speedups.bytecode import ThemeBytecode
 
     cache = ThemeBytecode()
     loader = jinja2.DictLoader({"page.html": "{{ 'x'|shout }}"})

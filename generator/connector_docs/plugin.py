@@ -1,4 +1,5 @@
-"""The MkDocs plugin: a thin shell over ``project``, ``pages`` and ``render``.
+"""The MkDocs plugin: a thin shell over ``site.build`` (load, plan, render, lint), which
+reports the diagnostics and puts the generated pages into MkDocs' files.
 
 Generated pages are written to a cache folder outside ``docs_dir`` (writing into
 ``docs/`` during ``mkdocs serve`` would trigger endless rebuilds) and only rewritten when
@@ -26,13 +27,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from connector_docs import project
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
-from connector_docs.inputs.catalog import LoadCache
 from connector_docs.options import Options, from_mapping
 from connector_docs.secrets.redact import Redactor, ScanMemory, scan_site
-from connector_docs.site import docslint, escape, export, pages, render
-from connector_docs.speedups import pagestore
+from connector_docs.site import build, escape, export, pages, render
+from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.speedups.verbatim import HTML_START, Verbatim
 
@@ -87,48 +86,6 @@ def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
                   "site: " + ", ".join(left_out))
 
 
-class ThemeBytecode(jinja2.BytecodeCache):
-    """The theme's compiled templates, kept across the rebuilds of one `mkdocs serve`:
-    MkDocs makes a new theme environment for every build and would compile every template
-    again (measured: a tenth of a rebuild). Jinja checks each template's source against the
-    checksum stored with its code, so an edited template is compiled afresh; what of the
-    environment the code depends on is part of the key (:meth:`_key`)."""
-
-    def __init__(self) -> None:
-        self.codes: dict[tuple[Any, ...], bytes] = {}
-
-    @staticmethod
-    def _key(bucket: jinja2.bccache.Bucket) -> tuple[Any, ...]:
-        """The template, and what of its environment its compiled code depends on: the
-        syntax, the extensions, and which filters and tests exist and how each is called
-        (another plugin may add some when mkdocs.yml changes)."""
-        env = bucket.environment
-
-        def name(value: Any) -> str:
-            return getattr(value, "__qualname__", type(value).__qualname__)
-
-        def calls(table: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
-            return tuple(sorted((key, name(f), str(getattr(f, "jinja_pass_arg", "")))
-                                for key, f in table.items()))
-
-        syntax = (env.block_start_string, env.block_end_string, env.variable_start_string,
-                  env.variable_end_string, env.comment_start_string, env.comment_end_string,
-                  env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
-                  env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-                  env.optimized)
-        return (bucket.key, syntax, tuple(sorted(env.extensions)), calls(env.filters),
-                calls(env.tests), name(env.finalize) if env.finalize else "",
-                name(env.autoescape) if callable(env.autoescape) else env.autoescape)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.codes.get(self._key(bucket))
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.codes[self._key(bucket)] = bucket.bytecode_to_string()
-
-
 class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
     supports_multiple_instances = False
 
@@ -139,18 +96,13 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         self.redactor: Redactor | None = None
         self.generated: dict[str, str | None] = {}  # src_uri -> overlay src_uri
         self.cache_dir: Path | None = None
-        # Kept across rebuilds of one `mkdocs serve` process: parsed connectors by file
-        # stamp, and rendered pages by what they were rendered from.
-        self.load_cache: LoadCache = {}
-        self.page_cache: dict[str, tuple[Any, str]] = {}
-        self.templates_digest = ""  # render.templates_digest of the last build
-        self.lint_cache = docslint.LintCache()
-        self.context_cache: pages.ContextCache = {}
         self.serving = False
-        self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
-        self.build_started = 0.0
+        # Kept across the rebuilds of one `mkdocs serve` process (speedups/__init__.py).
+        self.caches = build.Caches()
         self.theme_bytecode = ThemeBytecode()
         self.scan_memory = ScanMemory()
+        self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
+        self.build_started = 0.0
         self.verbatim = Verbatim()  # raw HTML regions of generated pages (verbatim.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -184,68 +136,32 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         config.extra_javascript.append("assets/connector-docs-catalog.js")
         return config
 
-    def _write(self, src_uri: str, text: str) -> str:
-        """Write into the cache only when the text changed, keeping the old mtime
-        otherwise so dirty rebuilds skip the page."""
-        assert self.cache_dir is not None
-        target = self.cache_dir / src_uri
-        data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                return str(target)
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return str(target)
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.options is not None and self.cache_dir is not None
         with paused_gc():
-            files = self._add_pages(files, config)
+            try:
+                # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
+                # build would just hold a second copy of everything until it ends.
+                made = build.generate(self.options, self.cache_dir,
+                                      [f.src_uri for f in files],
+                                      self.caches if self.serving else None)
+            except ConnectorDocsError as exc:
+                raise PluginError(str(exc)) from None
+            self.redactor = made.project.redactor
+            # MkDocs' own --strict counts warnings per build: then every build logs them.
+            report(made.diagnostics, self.options.strict,
+                   usable=bool(made.project.catalog.connectors)
+                   and not made.project.config_broken,
+                   already=self.logged if self.serving and not config.strict else None)
+            files = self._publish(made, files, config)
         if not self.serving:  # MkDocs renders thousands of pages next: free what we can
             escape.forget()
         return files
 
-    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+    def _publish(self, made: build.Generated, files: Files, config: MkDocsConfig) -> Files:
+        """Put the generated pages, catalog.json and our assets into MkDocs' files."""
         assert self.options is not None
-        try:
-            # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
-            # build would just hold a second copy of everything until it ends.
-            serving = self.serving
-            proj = project.load(self.options, cache=self.load_cache if serving else None)
-            self.redactor = proj.redactor
-            specs = pages.plan(proj, self.context_cache if serving else None)
-            templates = render.templates_digest(self._templates())
-            if templates != self.templates_digest:  # a template added, removed or edited
-                render.clear_cache()
-                self.templates_digest = templates
-            # Guides (and their docs-lint findings) kept from an earlier build or process.
-            assert self.cache_dir is not None
-            store = pagestore.PageStore(self.cache_dir)
-            salt = pagestore.code_digest() + templates
-            keys = {spec.path: pagestore.page_key(spec, salt) for spec in specs}
-            written = dict(zip((spec.path for spec in specs), self._render(specs, store, keys),
-                               strict=True))
-        except ConnectorDocsError as exc:
-            raise PluginError(str(exc)) from None
-        outlines = {path: outline for path, (_, outline) in written.items()}
-        others = [f.src_uri for f in files if f.src_uri not in written]
-        guides = {spec.connector_id: spec.path for spec in specs if spec.connector_id}
-        known = {cid: found for cid, path in guides.items()
-                 if (found := store.gaps(path, keys[path])) is not None}
-        gaps = docslint.content_gaps(proj, self.lint_cache if serving else None, known)
-        for cid, path in guides.items():
-            store.put_gaps(path, keys[path], gaps.get(cid, []))
-        store.save(keep=set(written))
-        # MkDocs' own --strict counts warnings per build: then every build logs them all.
-        # Lint quotes catalog text (which is scanned, not redacted): the log gets it
-        # redacted, like every diagnostic of the load.
-        report(proj.diagnostics + project.redacted(
-                   [d for found in gaps.values() for d in found]
-                   + docslint.check_links(outlines, others), proj.redactor),
-               self.options.strict,
-               usable=bool(proj.catalog.connectors) and not proj.config_broken,
-               already=self.logged if serving and not config.strict else None)
+        proj, specs = made.project, made.specs
         self.generated = {}
         # Overlays of connectors this audience does not show (hidden, private preview in
         # a public build) must not be published as plain pages either.
@@ -263,78 +179,20 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
                 files.remove(existing)
             # Guides are reached through the catalog: NOT_IN_NAV keeps MkDocs from listing
             # every one of them in its "not included in the nav" message.
-            new = File.generated(config, spec.path, abs_src_path=written[spec.path][0],
+            new = File.generated(config, spec.path, abs_src_path=made.written[spec.path][0],
                                  inclusion=InclusionLevel.NOT_IN_NAV if spec.connector_id
                                  else InclusionLevel.UNDEFINED)
             if overlay is not None:
                 new.edit_uri = overlay.path
             files.append(new)
             self.generated[spec.path] = overlay.path if overlay else None
-        guide = self.options.guide_url()
         files.append(File.generated(config, "catalog/catalog.json",
-                                    content=export.catalog_json(proj, guide)))
-        assets = render.ASSETS_DIR
+                                    content=export.catalog_json(proj, self.options.guide_url())))
         for name in render.ASSETS:
             if files.get_file_from_path(f"assets/{name}") is None:
                 files.append(File.generated(config, f"assets/{name}",
-                                            abs_src_path=str(assets / name)))
+                                            abs_src_path=str(render.ASSETS_DIR / name)))
         return files
-
-    def _render(self, specs: list[pages.PageSpec], store: pagestore.PageStore,
-                keys: dict[str, str | None]) -> list[tuple[str, docslint.Outline]]:
-        """Render every page into the cache folder: (its file, its outline for link
-        checking). Large catalogs render in forked workers that write the pages
-        themselves, so this process never holds all their text. Under `mkdocs serve`,
-        connector guides are re-rendered only when their inputs changed (the connector
-        object comes from the load cache, so identity means unchanged)."""
-        assert self.cache_dir is not None
-        done: dict[str, tuple[str, docslint.Outline]] = {}
-        for spec in specs:
-            key = self._page_key(spec)
-            cached = self.page_cache.get(spec.path) if key else None
-            if key and cached is not None and pages.same_inputs(cached[0], key):
-                done[spec.path] = self._written(spec, cached[1])
-        # Guides rendered by an earlier build (or process) from the same inputs.
-        for spec in specs:
-            target = self.cache_dir / spec.path
-            kept = None if spec.path in done else store.get(spec.path, keys[spec.path], target)
-            if kept is not None:
-                done[spec.path] = (str(target), kept)
-        todo = [spec for spec in specs if spec.path not in done]
-        store.forget([spec.path for spec in todo])
-        if self.serving:  # the caches live here: pages come back (workers only at startup)
-            texts = render.render_many(todo, self._templates())
-            results = [self._written(spec, text) for spec, text in zip(todo, texts, strict=True)]
-        else:
-            results = render.render_many(todo, self._templates(), finish=self._written)
-        for spec, result in zip(todo, results, strict=True):
-            done[spec.path] = result
-            store.put(spec.path, keys[spec.path], result[1])
-        return [done[spec.path] for spec in specs]
-
-    def _written(self, spec: pages.PageSpec, text: str) -> tuple[str, docslint.Outline]:
-        """Write a rendered page (only when changed) and outline it; in the render workers
-        of a one-off build. Under `mkdocs serve` the text is kept for the next build."""
-        if not self.serving:
-            return self._write(spec.path, text), docslint.outline(text)
-        key = self._page_key(spec)
-        if key is not None:
-            self.page_cache[spec.path] = (key, text)
-        return self._write(spec.path, text), self.lint_cache.page(spec.path, text)
-
-    def _page_key(self, spec: pages.PageSpec) -> tuple[Any, ...] | None:
-        """What a connector guide is rendered from, under `mkdocs serve` (None otherwise:
-        a one-off build keeps no page cache)."""
-        if not self.serving or not spec.connector_id:
-            return None
-        ctx = spec.context
-        return (ctx["connector"], ctx["decision"], ctx["overlay"],
-                self.options.audience if self.options else None, self.templates_digest)
-
-    def _templates(self) -> str | None:
-        assert self.options is not None
-        return str(self.options.path(self.options.templates)) if self.options.templates \
-            else None
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from connector_docs.site import escape
+from connector_docs import text as plaintext
 
 CORPUS = Path(__file__).parent / "corpus"
 INJECTION: list[str] = json.loads((CORPUS / "injection-strings.json").read_text())
@@ -37,9 +37,9 @@ KNOWN_ELEMENTS = {
     "legend", "br", "hr", "aside", "small", "details", "summary", "blockquote",
     "circle", "g", "use", "defs", "symbol", "polygon", "line", "style",
 }  # fmt: skip
-# Invisible and control characters escape.clean drops (its one list); whitespace runs
+# Invisible and control characters text.clean drops (its one list); whitespace runs
 # collapse to one.
-INVISIBLE = escape.INVISIBLE
+INVISIBLE = plaintext.INVISIBLE
 
 
 def normalize(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import markdown
 import pytest
 import yaml
+from connector_docs import text as plaintext
 from connector_docs.site import escape, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,7 +52,7 @@ def test_every_code_point_yaml_refuses_is_unsafe() -> None:
     everything = "".join(map(chr, range(0x110000)))
     refused = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader rejects
     assert refused.search(everything)  # the check below is not vacuous
-    assert not refused.search(escape.clean(everything))
+    assert not refused.search(plaintext.clean(everything))
 
 
 @pytest.mark.parametrize("start", range(0, 0x110000, 0x8000))
@@ -62,7 +63,7 @@ def test_meta_text_loads_in_mkdocs_for_every_code_point(start: int) -> None:
         value = escape.meta_text(text, limit=10**6)
         body, meta = get_data(f"---\ntitle: {value}\n---\n\n# Page\n")
         assert body == "# Page\n", hex(low)
-        assert meta["title"] == html.escape(" ".join(escape.clean(text).split())), hex(low)
+        assert meta["title"] == html.escape(" ".join(plaintext.clean(text).split())), hex(low)
 
 
 @pytest.mark.parametrize("char", NON_YAML, ids=lambda c: f"U+{ord(c):04X}")
@@ -181,13 +182,13 @@ ISSUE_LISTED = {
 @pytest.mark.parametrize("char", ISSUE_LISTED.values(), ids=list(ISSUE_LISTED))
 def test_invisible_characters_are_dropped_by_every_helper(char: str) -> None:
     text = f"pay{char}pal"
-    assert escape.clean(text) == "paypal"
+    assert plaintext.clean(text) == "paypal"
     assert str(escape.inline(text)) == "paypal"
     assert str(escape.code(text)) == "<code>paypal</code>"
     assert str(escape.cell(text)) == "paypal"
     assert str(escape.meta_text(text)) == '"paypal"'
     assert str(escape.html_text(text)) == "paypal"
-    assert escape.anchor(text) == "paypal"
+    assert plaintext.anchor(text) == "paypal"
 
 
 def test_no_format_or_control_character_survives() -> None:
@@ -201,7 +202,7 @@ def test_no_format_or_control_character_survives() -> None:
         if unicodedata.category(chr(cp)) in {"Cc", "Cf", "Cs"}
         and chr(cp) not in "\t\n\r" and cp not in visible_formats
         and not (0x13430 <= cp <= 0x1345F)  # Egyptian hieroglyph format controls: visible
-        and escape.clean(chr(cp))
+        and plaintext.clean(chr(cp))
     ]  # fmt: skip
     assert kept == []
 
@@ -209,7 +210,7 @@ def test_no_format_or_control_character_survives() -> None:
 def test_the_tests_use_the_escapers_list() -> None:
     from . import hostile
 
-    assert hostile.INVISIBLE is escape.INVISIBLE
+    assert hostile.INVISIBLE is plaintext.INVISIBLE
 
 
 # ------------------------------------------------------ 8. extensions' block syntax (Low)
@@ -317,7 +318,7 @@ def test_unique_anchors_for_many_values_of_one_slug() -> None:
     # time, which was quadratic).
     values = ["x!", "x", "X", *(["x?"] * 20_000)]
     taken = {"e-x-3", "e-x-7"}
-    ids = escape.unique_anchors(values, "e-", taken)
+    ids = plaintext.unique_anchors(values, "e-", taken)
     assert len(set(ids)) == len(ids) and not set(ids) & {"e-x-3", "e-x-7"}
     assert ids[1] == "e-x" and ids[0] == "e-x-2" and ids[2] == "e-x-4"
     assert all(re.fullmatch(r"e-x(-\d+)?", i) for i in ids)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from connector_docs.decisions.policy import Evidence
 from connector_docs.model import Connector, ErrorCode
-from connector_docs.site.escape import anchor, unique_anchors
+from connector_docs.text import anchor, unique_anchors
 
 TOP = 3
 _HTTP = re.compile(r"\b([45]\d\d)\b(?:\s+([A-Z][A-Za-z ]{2,40}))?")

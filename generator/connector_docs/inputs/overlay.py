@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connector_docs.diagnostics import Diagnostic, warning
+from connector_docs.text import FENCE, anchor
 
 # Sections the connector template places itself; any other section goes at the end.
 KNOWN = ("before you begin", "authentication", "troubleshooting", "notes")
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _H3 = re.compile(r"^###\s+(.+?)\s*#*\s*$")
-FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,6 @@ class Overlay:
         return tuple((n, b) for n, b in self.sections if n.lower() not in KNOWN)
 
     def entry(self, code: str) -> str:
-        from connector_docs.site.escape import anchor
-
         return next((body for name, body in self.troubleshooting
                      if anchor(name) in (anchor(code), "error-" + anchor(code))), "")
 
@@ -94,8 +92,6 @@ def load(docs_dir: Path, known_ids: set[str],
                                  or "rename it to <connector id>.md", code="overlay-unknown"))
             continue
         overlay = parse(rel, path.read_text(encoding="utf-8-sig", errors="replace"))
-        from connector_docs.site.escape import anchor
-
         known_codes = {anchor(c) for c in codes.get(conn_id, set())}
         for name, _ in overlay.troubleshooting:
             if anchor(name).removeprefix("error-") not in known_codes:

@@ -3,7 +3,7 @@ an untrusted body, the reason behind a network exception, a byte count.
 
 Plain functions with no state, used by :mod:`.fetch` to word its diagnostics and
 by :mod:`connector_docs.sources` for the URLs it names. A remote server controls the bodies and
-error text shown here, so everything passes through :func:`connector_docs.site.escape.clean` and is
+error text shown here, so everything passes through :func:`connector_docs.text.clean` and is
 cut short; secrets the session knows (token, URL password) are scrubbed by the session.
 """
 
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from connector_docs.remote.body import codings, read_prefix
-from connector_docs.site.escape import clean
+from connector_docs.text import clean
 
 MAX_EXCERPT = 200
 

@@ -37,9 +37,9 @@ from connector_docs.secrets.forms import (
     layers,
     literal_forms,
 )
-from connector_docs.site import escape
 from connector_docs.smoke import JsonSource, escape_pointer
 from connector_docs.speedups.runtime import fork_map
+from connector_docs.text import clean
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 4
@@ -383,7 +383,7 @@ class Redactor:
                     # patterns, and the page drops that character: look at the text as
                     # it will be shown. (Ids stay as written when nothing is found, so
                     # "stripe\u200b" is still not "stripe".)
-                    shown = escape.clean(text)
+                    shown = clean(text)
                     if shown != text and (found := self.redact(shown)) != shown:
                         out = found
                 memo[text] = out

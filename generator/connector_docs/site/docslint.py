@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 
 from connector_docs.diagnostics import Diagnostic, warning
@@ -15,6 +15,7 @@ from connector_docs.inputs.overlay import Overlay
 from connector_docs.model import Connector
 from connector_docs.project import Project
 from connector_docs.site import pages, render
+from connector_docs.site.guidekey import GuideKey, guide_key
 from connector_docs.speedups.runtime import fork_map
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -53,7 +54,7 @@ class LintCache:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[str, Outline]] = {}
-        self.connectors: dict[str, tuple[tuple[object, ...], list[Diagnostic]]] = {}
+        self.connectors: dict[str, tuple[GuideKey, list[Diagnostic]]] = {}
 
     def page(self, path: str, text: str) -> Outline:
         hit = self.pages.get(path)
@@ -105,17 +106,18 @@ def check_content(project: Project, cache: LintCache | None = None) -> list[Diag
 
 
 def content_gaps(project: Project, cache: LintCache | None = None,
-                 known: dict[str, list[Diagnostic]] | None = None
-                 ) -> dict[str, list[Diagnostic]]:
+                 known: dict[str, list[Diagnostic]] | None = None,
+                 keys: Mapping[str, GuideKey] | None = None) -> dict[str, list[Diagnostic]]:
     """:func:`check_content` by connector id. Connectors in ``known`` (found by an
     earlier build from the same inputs) are not checked again, nor under `mkdocs serve`
-    (``cache``) connectors that did not change; many are checked in forked workers."""
+    (``cache``) connectors whose guide key (``keys``, the plan's) did not change; many
+    are checked in forked workers."""
     conns = pages.visible(project)
-    keys = {c.id: (c, project.overlays.get(c.id), project.decisions[c.id]) for c in conns}
+    keys = keys or {c.id: guide_key(project, c) for c in conns}
     kept = cache.connectors if cache is not None else {}
     known = known or {}
     todo = [c for c in conns if c.id not in known and (
-        c.id not in kept or not pages.same_inputs(kept[c.id][0], keys[c.id]))]
+        c.id not in kept or not keys[c.id].same(kept[c.id][0]))]
     found = fork_map(partial(_gaps_of, project), todo, min_items=PARALLEL_MIN_CONNECTORS)
     if cache is not None:
         for conn, diags in zip(todo, found, strict=True):

@@ -13,11 +13,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
+
+from connector_docs.text import INVISIBLE, clean
+from connector_docs.text import forget as forget_slugs
 
 # Safe Markdown: produced by this module (or written in a trusted template) only.
 Markdown = Markup
@@ -28,30 +30,6 @@ Markdown = Markup
 # they render as the same visible character and can never start markup.
 _SPECIAL = "\\`*_{}[]<>#!|~^=+:$&\"'@?"
 _TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
-# The one list of characters no published text keeps, shared by every path (inline,
-# block, cell, code, meta, anchors, the raw-HTML `h` filter, fetched text, the tests):
-# - control characters but tab and line ends (C0, DEL, C1; NEL too: YAML reads it as a
-#   line break);
-# - Unicode's Default_Ignorable_Code_Point set (zero-width, soft hyphen, bidi controls,
-#   U+061C, U+180E, U+034F, Hangul fillers, tag characters, variation selectors
-#   supplement: text that is there but not seen, or hides data), except the variation
-#   selectors U+FE00-FE0F, which only pick an emoji's presentation;
-# - interlinear annotation controls (U+FFF9-FFFB);
-# - what no file or YAML parser can carry: lone surrogates and noncharacters (U+FFFE,
-#   U+FFFF, U+FDD0-FDEF and the last two code points of every plane). A front matter
-#   value holding one made MkDocs drop the whole front matter silently and render it as
-#   Markdown.
-# Every code point YAML refuses is in this set (a test walks all of them).
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-UNSAFE_CHARACTERS = (
-    "\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-    "\ud800-\udfff" + _NONCHARACTERS
-)
-INVISIBLE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 _SPACE = re.compile(r"\s+")
 # At the start of a line these would open a list or (``---``, ``- - -``) draw a rule, and
 # ``???`` / ``///`` a pymdownx.details or pymdownx.blocks block (which, left unclosed,
@@ -78,11 +56,6 @@ MAX_TEXT = 5000
 _CODE_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]|`*_\\~^=+:$#!@?\"'"})
 
 
-def clean(text: object) -> str:
-    """The text without the characters of :data:`UNSAFE_CHARACTERS`."""
-    return INVISIBLE.sub("", str(text))
-
-
 # Text that needs no escaping at all: words of letters, digits and harmless punctuation
 # joined by single spaces, starting with a letter (so no list marker). Most catalog text
 # is like this; recognising it in one regex match skips the work below (measured: escaping
@@ -105,8 +78,9 @@ def inline(text: object) -> Markdown:
 
 def forget() -> None:
     """Drop the remembered escapes (a one-off build, once its pages are written)."""
-    for memo in (_inline, _code, _block, _anchor):
+    for memo in (_inline, _code, _block):
         memo.cache_clear()
+    forget_slugs()
 
 
 @lru_cache(maxsize=_MEMO)
@@ -204,43 +178,6 @@ def link(text: object, url: object) -> Markdown:
     # Python-Markdown keeps an entity in a link target as is (``&amp;`` would reach the
     # browser as ``&``), so every ``&`` is written as ``&amp;``: the href is the URL.
     return Markdown(f"[{label}]({target.replace('&', '&amp;')})")
-
-
-def anchor(value: object) -> str:
-    """A stable, safe HTML id fragment (``error-429``, ``action-send-message``)."""
-    return _anchor(str(value))
-
-
-@lru_cache(maxsize=_MEMO)
-def _anchor(value: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", clean(value).lower()).strip("-")
-    return slug or "x"
-
-
-def unique_anchors(values: Iterable[str], prefix: str,
-                   taken: set[str] | None = None) -> list[str]:
-    """An id for each value, ``prefix`` + its slug, unique on the page (``taken`` holds the
-    ids already in use and receives the new ones). Values that are their own slug
-    (``429``, ``send-message``) are served first, so ``#error-429`` always lands on the
-    ``429`` entry however other values spell themselves (``429!``, ``Error 429``); the
-    others, and repeats, get the first free ``-2``, ``-3``... in the order given."""
-    ids = set() if taken is None else taken
-    values = list(values)
-    out = [""] * len(values)
-    # The next suffix to try per slug, so 10,000 values of one slug stay linear.
-    next_suffix: dict[str, int] = {}
-    for i in sorted(range(len(values)), key=lambda i: anchor(values[i]) != values[i]):
-        wanted = prefix + anchor(values[i])
-        chosen, n = wanted, next_suffix.get(wanted, 2)
-        if chosen in ids:
-            chosen = f"{wanted}-{n}"
-            while chosen in ids:
-                n += 1
-                chosen = f"{wanted}-{n}"
-            next_suffix[wanted] = n + 1
-        ids.add(chosen)
-        out[i] = chosen
-    return out
 
 
 def meta_text(text: object, limit: int = 300) -> Markdown:

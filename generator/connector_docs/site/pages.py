@@ -12,7 +12,8 @@ from connector_docs.decisions.policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
 from connector_docs.decisions.wording import describe_rate_limits, schema_type
 from connector_docs.model import Connector, Operation
 from connector_docs.project import Project
-from connector_docs.site.escape import unique_anchors
+from connector_docs.site.guidekey import GuideKey, guide_key
+from connector_docs.text import unique_anchors
 
 MAX_PARAM_DEPTH = 6
 # One table cell lists at most this many values (enum values, smoke messages, events):
@@ -30,6 +31,7 @@ class PageSpec:
     title: str
     context: Mapping[str, Any]
     connector_id: str | None = None
+    key: GuideKey | None = None  # a connector guide's inputs (guidekey.py)
 
 
 def connector_path(conn_id: str) -> str:
@@ -191,26 +193,17 @@ def _operation(op: Operation, anchors: OpAnchors) -> Row:
                              anchor=anchors[(op.kind, op.id)])
 
 
-# Contexts by connector id, with what they were made from: kept by `mkdocs serve` across
-# rebuilds so an edit to one connector rebuilds one context.
-ContextCache = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
+# Contexts by connector id, with the key of what they were made from: kept by
+# `mkdocs serve` across rebuilds so an edit to one connector rebuilds one context.
+ContextCache = dict[str, tuple[GuideKey, dict[str, Any]]]
 
 
-def same_inputs(old: tuple[Any, ...] | None, new: tuple[Any, ...]) -> bool:
-    """Cache keys of the serve-time caches: the connector first, compared by identity (the
-    load cache hands back the same object while its file is unchanged; comparing it by
-    value would walk every parameter schema), then the other inputs by value."""
-    return old is not None and old[0] is new[0] and old[1:] == new[1:]
-
-
-def _cached_context(project: Project, conn: Connector,
+def _cached_context(project: Project, conn: Connector, key: GuideKey,
                     cache: ContextCache | None) -> dict[str, Any]:
     if cache is None:
         return connector_context(project, conn)
-    key = (conn, project.decisions[conn.id], project.overlays.get(conn.id),
-           project.options.audience)
     hit = cache.get(conn.id)
-    if hit is not None and same_inputs(hit[0], key):
+    if hit is not None and key.same(hit[0]):
         return hit[1]
     context = connector_context(project, conn)
     cache[conn.id] = (key, context)
@@ -252,12 +245,18 @@ def _anchor_map(values: list[str], prefix: str) -> dict[str, str]:
     return dict(zip(values, unique_anchors(values, prefix), strict=True))
 
 
-def plan(project: Project, cache: ContextCache | None = None) -> list[PageSpec]:
+def plan(project: Project, cache: ContextCache | None = None,
+         build: str = "") -> list[PageSpec]:
+    """Every page of the site. ``cache``: template contexts kept across the rebuilds of
+    `mkdocs serve`; ``build``: what every page of this build shares (see
+    :class:`GuideKey`)."""
     conns = visible(project)
     internal = project.options.audience == "internal"
     decisions = project.decisions
+    keys = [guide_key(project, c, build) for c in conns]
     pages = [PageSpec(connector_path(c.id), "connector.md.j2", "connector", c.name,
-                      _cached_context(project, c, cache), c.id) for c in conns]
+                      _cached_context(project, c, key, cache), c.id, key)
+             for c, key in zip(conns, keys, strict=True)]
     common = {"connectors": conns, "decisions": decisions, "internal": internal,
               "build_date": project.build_date.date(), "labels": LEVEL_LABELS}
     # Total orders only: a key that ties two spellings ("CRM", "crm") left their order to

@@ -25,6 +25,7 @@ from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import MAX_LIST, PageSpec, ParamRow
 from connector_docs.speedups import verbatim
 from connector_docs.speedups.runtime import fork_map
+from connector_docs.text import anchor
 
 R = TypeVar("R")
 
@@ -41,7 +42,7 @@ def builtin_templates() -> Path:
 
 def badge(level: str) -> Markdown:
     label = LEVEL_LABELS.get(level, "Unknown")
-    return Markdown(f'<span class="cd-badge cd-badge--{escape.anchor(level)}">{label}</span>')
+    return Markdown(f'<span class="cd-badge cd-badge--{anchor(level)}">{label}</span>')
 
 
 _COLORS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e"}
@@ -166,7 +167,7 @@ def _env(override: str | None) -> jinja2.Environment:
     )
     env.filters.update(
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
-        anchor=escape.anchor, meta=escape.meta_text, badge=badge, h=escape.html_text, date=datefmt,
+        anchor=anchor, meta=escape.meta_text, badge=badge, h=escape.html_text, date=datefmt,
         json=_json, history=history_svg, md=Markdown, param_rows=param_rows,
         param_table=param_table, codes=codes, texts=texts, op_links=op_links,
     )

@@ -2,10 +2,11 @@
 
 A guide is rendered from its connector (the bytes of its definition and manifest), its
 decision (smoke evidence, dates, reasons), the writer's overlay, the audience, the
-templates and this package's own code. A digest of all of that keys the page written
-last time: when it matches and the page is still on disk, the guide is not rendered (nor
-linted) again. Keep ``.cache/`` between CI runs, as Material for MkDocs' own plugins ask,
-and a rebuild of a large catalog renders only what changed.
+templates and this package's own code. A digest of all of that
+(``site.guidekey.GuideKey.digest``) keys the page written last time: when it matches and
+the page is still on disk, the guide is not rendered (nor linted) again. Keep ``.cache/``
+between CI runs, as Material for MkDocs' own plugins ask, and a rebuild of a large catalog
+renders only what changed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, Severity
-from connector_docs.site.docslint import Outline
-from connector_docs.site.pages import PageSpec
+
+# What link checking needs of a page (the shape of ``site.docslint.Outline``): its
+# anchors and its links.
+Outline = tuple[set[str], list[str]]
 
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]  # connector_docs/, all of it
@@ -40,20 +43,6 @@ def code_digest() -> str:
     for name in ("jinja2", "markupsafe"):
         digest.update(f"{name}={metadata.version(name)}".encode())
     return digest.hexdigest()
-
-
-def page_key(spec: PageSpec, salt: str) -> str | None:
-    """The digest of everything a connector guide is rendered from; None when it cannot
-    be known (not a guide, or a connector read from a registry)."""
-    ctx = spec.context
-    conn = ctx.get("connector") if spec.connector_id else None
-    if conn is None or not conn.source.digest:
-        return None
-    # Decisions and overlays are frozen dataclasses of plain values: their repr is
-    # deterministic and names every field.
-    parts = (salt, spec.path, spec.template, spec.title, conn.source.path, conn.source.digest,
-             repr(ctx["decision"]), repr(ctx["overlay"]), ctx["internal"], ctx["show_messages"])
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 class PageStore:

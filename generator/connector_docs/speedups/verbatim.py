@@ -30,7 +30,7 @@ import html
 import re
 import secrets
 
-from connector_docs.inputs.overlay import FENCE
+from connector_docs.text import FENCE
 
 START = "<!-- connector-docs:verbatim -->"
 END = "<!-- connector-docs:end-verbatim -->"
@@ -157,7 +157,7 @@ class Verbatim:
 
 def _fences(markdown: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the fenced code blocks of ``markdown``, found as overlays
-    are read (``overlay.FENCE``): a block shown there is text, not one to cut."""
+    are read (``text.FENCE``): a block shown there is text, not one to cut."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
     offset = 0
