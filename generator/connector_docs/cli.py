@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from connector_docs import diagnostics
 from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
-from connector_docs.options import Options, from_mkdocs_yml, override
+from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
+from connector_docs.options import spec as option_spec
 from connector_docs.project import Project, load
 from connector_docs.secrets.redact import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _abs(value: str | None) -> str | None:
@@ -71,12 +75,27 @@ def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Projec
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True, help="Output format.")
-catalog_option = click.option("--catalog", help="Catalog folder, file or https URL.")
-smoke_option = click.option("--smoke", help="Smoke results folder, file or URL.")
-audience_option = click.option("--audience", type=click.Choice(["public", "internal"]),
-                               help="Override the plugin's audience option.")
-strict_option = click.option("--strict/--no-strict", default=None,
-                             help="Treat warnings as errors.")
+
+
+def plugin_flag(name: str) -> Callable[[F], F]:
+    """The flag of plugin option ``name``, made from its declaration (``options.Spec``):
+    given, it overrides the value in mkdocs.yml."""
+    option = next(o for o in PLUGIN_OPTIONS if o.name == name)
+    found, flag = option_spec(option), "--" + name.replace("_", "-")
+    text = found.help + " Overrides mkdocs.yml."
+    if found.kind == "bool":
+        return click.option(f"{flag}/--no-{flag[2:]}", default=None, help=text)
+    if found.kind == "choice":
+        return click.option(flag, type=click.Choice(found.choices), help=text)
+    if found.kind == "int":
+        return click.option(flag, type=click.IntRange(min=0), help=text)
+    return click.option(flag, help=text)
+
+
+catalog_option = plugin_flag("catalog")
+smoke_option = plugin_flag("smoke")
+audience_option = plugin_flag("audience")
+strict_option = plugin_flag("strict")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

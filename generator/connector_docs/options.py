@@ -1,32 +1,58 @@
-"""The options shared by the MkDocs plugin and the CLI (the CLI reads them from
-``mkdocs.yml``'s plugin entry, and its flags override them)."""
+"""The plugin's options, declared once: the MkDocs plugin builds its config scheme from
+:data:`PLUGIN_OPTIONS`, the CLI its flags, :func:`validate` its checks, and the manual's
+options page is tested against it. The declaration lives here, not in a MkDocs config
+class, because ``validate`` and ``generate`` run without MkDocs.
+
+The CLI reads them from ``mkdocs.yml``'s plugin entry, and its flags override them."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from connector_docs.diagnostics import ConnectorDocsError, error
+from connector_docs.diagnostics import ConnectorDocsError, did_you_mean, error
 
 AUDIENCES = ("public", "internal")
 PLUGIN_NAMES = ("connector-docs", "connector_docs")
 
 
 @dataclass(frozen=True)
+class Spec:
+    """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``bool``,
+    ``int`` (a whole number >= 0) or ``choice`` (one of ``choices``)."""
+
+    kind: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+def _option(default: Any, kind: str, help: str, choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={"option": Spec(kind, help, choices)})
+
+
+@dataclass(frozen=True)
 class Options:
-    catalog: str = "catalog/connectors"
-    smoke: str | None = None
-    smoke_config: str | None = None
-    audience: str = "public"
-    stable_max_age_days: int = 14
-    strict: bool = False
-    templates: str | None = None
-    # The guides' parameter tables in the site search (about half its index).
-    search_parameters: bool = True
+    catalog: str = _option("catalog/connectors", "path",
+                           "Connector definitions: a folder, a file or an https URL.")
+    smoke: str | None = _option(None, "path", "Smoke results: a folder, a file or a URL.")
+    smoke_config: str | None = _option(
+        None, "path", "The smoke runner's credentials file, read only to redact its values.")
+    audience: str = _option("public", "choice", "Who the site is for: public leaves out "
+                            "hidden and private-preview connectors and smoke messages.",
+                            AUDIENCES)
+    stable_max_age_days: int = _option(
+        14, "int", "How old (days) the newest passing smoke result of a Stable connector "
+        "may be.")
+    strict: bool = _option(False, "bool", "Treat warnings as errors.")
+    templates: str | None = _option(
+        None, "path", "A folder of templates that override the built-in ones.")
+    search_parameters: bool = _option(
+        True, "bool", "Put the guides' parameter tables in the site search (about half "
+        "its index).")
     base_dir: str = "."  # relative paths above are resolved against it (mkdocs.yml's folder)
     docs_dir: str = "docs"  # from mkdocs.yml, where writers' overlays live
     use_directory_urls: bool = True  # from mkdocs.yml: decides the guides' URLs
@@ -42,6 +68,16 @@ class Options:
 
     def is_url(self, value: str) -> bool:
         return value.startswith(("https://", "http://"))
+
+
+# The options a mkdocs.yml sets (the others come from MkDocs' own settings).
+PLUGIN_OPTIONS: tuple[Field[Any], ...] = tuple(
+    f for f in fields(Options) if "option" in f.metadata)
+
+
+def spec(option: Field[Any]) -> Spec:
+    found: Spec = option.metadata["option"]
+    return found
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -77,12 +113,10 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
                  docs_dir: str = "docs", use_directory_urls: bool = True) -> Options:
-    known = {f.name for f in fields(Options)} - {"base_dir", "docs_dir", "use_directory_urls"}
+    known = {f.name for f in PLUGIN_OPTIONS}
     problems = []
     for key in raw:
         if key not in known:
-            from connector_docs.diagnostics import did_you_mean
-
             hint = did_you_mean(key, known)
             problems.append(error(where, f"unknown plugin option '{key}'", hint=hint))
     values = {k: v for k, v in raw.items() if k in known and v is not None}
@@ -95,17 +129,19 @@ def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
 
 
 def validate(opts: Options, where: str) -> list[Any]:
+    """Each option's value against its :class:`Spec`."""
     problems = []
-    if opts.audience not in AUDIENCES:
-        problems.append(error(where, f"audience must be one of {', '.join(AUDIENCES)}, not "
-                              f"{opts.audience!r}"))
-    if not isinstance(opts.search_parameters, bool):
-        problems.append(error(where, "search_parameters must be true or false"))
-    if not isinstance(opts.stable_max_age_days, int) or opts.stable_max_age_days < 0:
-        problems.append(error(where, "stable_max_age_days must be a whole number >= 0"))
-    for name in ("catalog", "smoke", "smoke_config", "templates"):
-        value = getattr(opts, name)
-        if value is not None and not isinstance(value, str):
+    for option in PLUGIN_OPTIONS:
+        kind, name, value = spec(option).kind, option.name, getattr(opts, option.name)
+        if kind == "choice" and value not in spec(option).choices:
+            problems.append(error(where, f"{name} must be one of "
+                                  f"{', '.join(spec(option).choices)}, not {value!r}"))
+        elif kind == "bool" and not isinstance(value, bool):
+            problems.append(error(where, f"{name} must be true or false"))
+        elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int)
+                                or value < 0):
+            problems.append(error(where, f"{name} must be a whole number >= 0"))
+        elif kind == "path" and value is not None and not isinstance(value, str):
             problems.append(error(where, f"{name} must be a path or URL string"))
     return problems
 

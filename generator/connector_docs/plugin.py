@@ -14,8 +14,9 @@ import hashlib
 import logging
 import shutil
 import time
+from dataclasses import Field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.config import config_options as c
@@ -28,7 +29,8 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
-from connector_docs.options import Options, from_mapping
+from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping
+from connector_docs.options import spec as option_spec
 from connector_docs.secrets.redact import Redactor, ScanMemory, scan_site
 from connector_docs.site import build, escape, export, pages, render
 from connector_docs.speedups.bytecode import ThemeBytecode
@@ -38,15 +40,18 @@ from connector_docs.speedups.verbatim import HTML_START, Verbatim
 log = logging.getLogger(LOGGER_NAME)
 
 
-class ConnectorDocsConfig(Config):
-    catalog = c.Type(str, default="catalog/connectors")
-    smoke = c.Optional(c.Type(str))
-    smoke_config = c.Optional(c.Type(str))
-    audience = c.Choice(("public", "internal"), default="public")
-    stable_max_age_days = c.Type(int, default=14)
-    strict = c.Type(bool, default=False)
-    templates = c.Optional(c.Type(str))
-    search_parameters = c.Type(bool, default=True)
+def _mkdocs_option(option: Field[Any]) -> Any:
+    """The MkDocs config option for one of ``options.PLUGIN_OPTIONS``."""
+    found, default = option_spec(option), option.default
+    if found.kind == "choice":
+        return c.Choice(found.choices, default=default)
+    kind = {"bool": bool, "int": int}.get(found.kind, str)
+    return c.Type(kind, default=default) if default is not None else c.Optional(c.Type(kind))
+
+
+# The plugin's options as MkDocs reads them, made from their one declaration.
+ConnectorDocsConfig: type[Config] = type(
+    "ConnectorDocsConfig", (Config,), {o.name: _mkdocs_option(o) for o in PLUGIN_OPTIONS})
 
 
 def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
@@ -86,7 +91,13 @@ def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
                   "site: " + ", ".join(left_out))
 
 
-class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
+if TYPE_CHECKING:  # the config class is made at runtime: mypy knows its base
+    _Base = BasePlugin[Config]
+else:
+    _Base = BasePlugin[ConnectorDocsConfig]
+
+
+class ConnectorDocsPlugin(_Base):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
