@@ -1,10 +1,19 @@
 """Shared fixtures: paths, the real catalog (skipped when ../shared is absent), golden
-files (``pytest --update-goldens`` rewrites them; review the diff)."""
+files (``pytest --update-goldens`` rewrites them; review the diff), and the two test
+tiers.
+
+Tiers: a test that starts a process (a real ``mkdocs build``, the CLI in a child
+process, ``mkdocs serve``, a browser, a local server in a child) or runs MkDocs' build in
+process is end-to-end and carries ``@pytest.mark.e2e``; everything else is the fast tier
+(``python -m pytest -m "not e2e"``). The guard below keeps the fast tier fast: an unmarked
+test that starts a process or a MkDocs build fails, saying which marker it needs."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +29,45 @@ EXAMPLE_EPOCH = "1795608000"  # 2026-11-25T12:00:00Z, the day the example eviden
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true",
                      help="rewrite golden files from the current output")
+
+
+class NotInTheFastTier(Exception):
+    pass
+
+
+@contextmanager
+def _fast_tier_guard(item: pytest.Item) -> Iterator[None]:
+    """Around an unmarked test's setup (its fixtures, module-wide ones included) and
+    call: starting a process or a MkDocs build fails it."""
+    if item.get_closest_marker("e2e") is not None:
+        yield
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotInTheFastTier(
+            f"{item.nodeid} starts a process or a MkDocs build: mark it @pytest.mark.e2e "
+            "(or its module: pytestmark = pytest.mark.e2e)")
+
+    import mkdocs.commands.build
+
+    saved = subprocess.Popen, mkdocs.commands.build.build
+    subprocess.Popen, mkdocs.commands.build.build = refuse, refuse
+    try:
+        yield
+    finally:
+        subprocess.Popen, mkdocs.commands.build.build = saved
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    with _fast_tier_guard(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with _fast_tier_guard(item):
+        return (yield)
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def test_shape_keeps_no_text_of_the_real_catalog(real_catalog: Path) -> None:
                 assert json.dumps(definition[key]) not in text, (path, key)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_quick_run_reports_every_measure(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(tmp_path)],

@@ -31,7 +31,7 @@ import pytest
 from .conftest import EXAMPLE_CATALOG
 from .helpers import make_site, mkdocs_build
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

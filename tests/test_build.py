@@ -11,6 +11,8 @@ import pytest
 from .conftest import ROOT
 from .helpers import make_site, mkdocs_build
 
+pytestmark = pytest.mark.e2e  # every test here builds a real site
+
 OVERLAY = """\
 # Ignored title
 

@@ -246,6 +246,7 @@ def test_locator_line_and_column_by_counting_and_by_index() -> None:
     assert locator._newlines is not None
 
 
+@pytest.mark.e2e
 def test_unknown_keys_alone_do_not_load_jsonschema(tmp_path: Path) -> None:
     """A definition valid but for an unknown key is reported by the unknown-key walk;
     jsonschema (a fifth of a second to import) is loaded only for real violations."""

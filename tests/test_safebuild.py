@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import EXAMPLE_EPOCH
 from .helpers import make_site
+
+pytestmark = pytest.mark.e2e  # every test here builds a real site
 
 
 def cli_build(root: Path, *args: str,

@@ -65,6 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         log.close()
 
 
+@pytest.mark.e2e
 def test_connector_edit_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
     path = root / "catalog" / "connectors" / "parcelly.json"
@@ -73,6 +74,7 @@ def test_connector_edit_shows_up(served: tuple[Path, str]) -> None:
     assert wait_for(base + "connectors/parcelly/", "Parcelly EDITED")
 
 
+@pytest.mark.e2e
 def test_smoke_run_edit_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
     # A new nightly failure for ledgerline drops its Stable badge.
@@ -83,6 +85,7 @@ def test_smoke_run_edit_shows_up(served: tuple[Path, str]) -> None:
     assert wait_for(base + "connectors/ledgerline/", "cd-badge--beta")
 
 
+@pytest.mark.e2e
 def test_overlay_edit_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
     overlay = root / "docs" / "connectors" / "tasklane.md"
@@ -91,12 +94,14 @@ def test_overlay_edit_shows_up(served: tuple[Path, str]) -> None:
     assert wait_for(base + "connectors/tasklane/", "OVERLAY-NOTE-42")
 
 
+@pytest.mark.e2e
 def test_template_override_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
     (root / "overrides" / "scopes.md.j2").write_text("# Scopes\n\nTEMPLATE-OVERRIDE-7\n")
     assert wait_for(base + "scopes/", "TEMPLATE-OVERRIDE-7")
 
 
+@pytest.mark.e2e
 def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
     """An edit must not reprint every warning of the catalog (thousands on a large one):
     unchanged warnings are counted, new ones printed."""
@@ -116,6 +121,7 @@ def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
     assert len(downgrade) == len(set(downgrade)) >= 1, downgrade
 
 
+@pytest.mark.e2e
 def test_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MkDocs makes a new theme environment for every build of `mkdocs serve`; the plugin

@@ -45,6 +45,7 @@ def _search_docs(root: Path) -> list[dict[str, str]]:
     return docs
 
 
+@pytest.mark.e2e
 def test_catalog_page_is_the_page_markdown_would_make_and_search_skips_the_cards(
         tmp_path: Path) -> None:
     # The same site twice: once as shipped, once with a catalog template whose marker
@@ -139,6 +140,7 @@ SHOWN = html_block("<table><tr><td>shown</td></tr></table>").replace("shown", "e
 SHOWING = f"# Ledgerline\n\nA marked block looks like this:\n\n```html\n{SHOWN}\n```\n"
 
 
+@pytest.mark.e2e
 def test_guide_tables_are_the_html_markdown_would_make_and_stay_searchable(
         tmp_path: Path) -> None:
     docs = {"connectors/ledgerline.md": SHOWING}
@@ -245,6 +247,7 @@ INDENTED = MARKDOWN_PARAMS.replace(
     "!!! note\n\n{{ rows|param_table|indent(4, first=True) }}")
 
 
+@pytest.mark.e2e
 def test_an_indented_table_is_reported(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", plugin={"templates": "overrides"},
                      extra={"markdown_extensions": ["admonition"]})
@@ -256,6 +259,7 @@ def test_an_indented_table_is_reported(tmp_path: Path) -> None:
     assert "connectors/ledgerline.md: a parameter table" in result.stdout
 
 
+@pytest.mark.e2e
 def test_parameter_tables_can_stay_out_of_the_search(tmp_path: Path) -> None:
     """search_parameters: false puts the tables back after the search indexer: the same
     pages, an index without the parameters."""

@@ -406,7 +406,7 @@ def run_cli(
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH,
-        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "PYTHONPATH": str(ROOT / "generator") + os.pathsep + os.environ.get("PYTHONPATH", ""),
     }
     env.pop("CONNECTOR_DOCS_TOKEN", None)
     return subprocess.run(

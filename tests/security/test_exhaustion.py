@@ -156,6 +156,7 @@ def test_100k_actions_are_refused_in_bounded_time(tmp_path: Path) -> None:
     assert "5000" in errors[0].message
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS")
 def test_a_multi_gigabyte_catalog_file_is_not_read_into_memory(tmp_path: Path) -> None:
     cat = tmp_path / "catalog"
@@ -169,6 +170,7 @@ def test_a_multi_gigabyte_catalog_file_is_not_read_into_memory(tmp_path: Path) -
     assert "over the" in result.stdout and "1 connector(s) loaded" in result.stdout
 
 
+@pytest.mark.e2e
 def test_cli_reports_every_oversized_input_without_a_traceback(tmp_path: Path) -> None:
     cat = tmp_path / "catalog"
     cat.mkdir()
@@ -259,6 +261,7 @@ def test_deeply_nested_junit_is_bounded(depth: int) -> None:
     assert run is not None or diags
 
 
+@pytest.mark.e2e
 def test_junit_bombs_through_the_cli(tmp_path: Path) -> None:
     cat = write_catalog(tmp_path / "catalog", {"ledgerline": good_connector()})
     for name in XML_CASES:
@@ -405,6 +408,7 @@ def test_cli_with_a_hanging_registry_exits_cleanly(
 # ----------------------------------------------------------------------- builds
 
 
+@pytest.mark.e2e
 def test_many_smoke_messages_render_in_bounded_time(tmp_path: Path) -> None:
     cat = write_catalog(
         tmp_path / "catalog",
@@ -463,6 +467,7 @@ def failed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, i
     return root, result.stdout, result.returncode
 
 
+@pytest.mark.e2e
 def test_a_build_over_hostile_input_fails_cleanly(failed_build: tuple[Path, str, int]) -> None:
     _, log, code = failed_build
     no_traceback(log)
@@ -472,6 +477,7 @@ def test_a_build_over_hostile_input_fails_cleanly(failed_build: tuple[Path, str,
     assert "huge.json" in log and "limit" in log
 
 
+@pytest.mark.e2e
 def test_a_failed_build_leaves_no_partial_site(failed_build: tuple[Path, str, int]) -> None:
     root, _, _ = failed_build
     site = root / "site"

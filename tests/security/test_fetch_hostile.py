@@ -353,6 +353,7 @@ def test_headers_dripped_slowly_hit_the_overall_deadline(short_deadline: float) 
     assert workers_end_soon()
 
 
+@pytest.mark.e2e
 def test_a_tls_server_dripping_headers_hits_the_overall_deadline(
     short_deadline: float, tmp_path: Path
 ) -> None:

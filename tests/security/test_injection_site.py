@@ -29,6 +29,8 @@ from .hostile import (
     write_catalog,
 )
 
+pytestmark = pytest.mark.e2e  # every test here builds a real site
+
 HOSTILE_SUITE = '<x-pwn data-pwn=suite>"suite'
 HOSTILE_VERSION = "<x-pwn data-pwn=version>|v"
 # A name whose heading id would be the theme's own `#__config` (Material reads its

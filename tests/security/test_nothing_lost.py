@@ -74,6 +74,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert files >= {*BROKEN, *BROKEN_SMOKE}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_cli_validate_lists_every_broken_file(tmp_path: Path, fmt: str) -> None:
     cat = broken_catalog(tmp_path / "catalog")
@@ -113,6 +114,7 @@ def lenient(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, int]:
     return root, result.stdout, result.returncode
 
 
+@pytest.mark.e2e
 def test_without_strict_the_good_connectors_build(lenient: tuple[Path, str, int]) -> None:
     root, log, code = lenient
     no_traceback(log)
@@ -123,6 +125,7 @@ def test_without_strict_the_good_connectors_build(lenient: tuple[Path, str, int]
     assert sorted(c["id"] for c in catalog["connectors"]) == sorted(GOOD)
 
 
+@pytest.mark.e2e
 def test_without_strict_the_bad_ones_are_listed_in_the_log(
     lenient: tuple[Path, str, int],
 ) -> None:
@@ -145,6 +148,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, int]:
     return root, result.stdout, result.returncode
 
 
+@pytest.mark.e2e
 def test_strict_fails_with_every_problem_and_no_traceback(
     strict: tuple[Path, str, int],
 ) -> None:
@@ -158,6 +162,7 @@ def test_strict_fails_with_every_problem_and_no_traceback(
     assert not site.exists() or not list(site.rglob("*.html"))
 
 
+@pytest.mark.e2e
 def test_mkdocs_strict_on_warnings_fails_without_a_traceback(tmp_path: Path) -> None:
     cat = write_catalog(tmp_path / "catalog", {"ledgerline": good_connector()})
     root = make_site(
@@ -179,6 +184,7 @@ def test_mkdocs_strict_on_warnings_fails_without_a_traceback(tmp_path: Path) -> 
         ({"catalog": "nowhere/connectors"}, "catalog path does not exist"),
     ],
 )
+@pytest.mark.e2e
 def test_bad_options_fail_with_a_message(
     tmp_path: Path, plugin: dict[str, Any], words: str
 ) -> None:
@@ -204,6 +210,7 @@ def test_bad_options_fail_with_a_message(
         (["-f", "broken.yml", "validate"], 1),
     ],
 )
+@pytest.mark.e2e
 def test_cli_errors_exit_with_their_code_and_no_traceback(
     tmp_path: Path, args: list[str], code: int
 ) -> None:

@@ -116,6 +116,7 @@ def test_catalog_reads_nothing_outside_its_folder(tmp_path: Path, outside: Path)
     assert all(OUTSIDE not in d.format() for d in diags)
 
 
+@pytest.mark.e2e
 @POSIX
 def test_cli_validate_reports_every_escape_without_a_traceback(
     tmp_path: Path, outside: Path
@@ -186,6 +187,7 @@ def write_project(
     return project
 
 
+@pytest.mark.e2e
 def test_generate_writes_only_under_out(tmp_path: Path) -> None:
     pwn, _ = hostile_connector("pwn", INJECTION)
     project = write_project(tmp_path, {"pwn": pwn, "ledgerline": good_connector()})
@@ -209,6 +211,7 @@ def test_generate_writes_only_under_out(tmp_path: Path) -> None:
     ), sorted(written)
 
 
+@pytest.mark.e2e
 def test_generate_with_a_broken_catalog_writes_nothing(tmp_path: Path) -> None:
     project = write_project(
         tmp_path, {"ledgerline": good_connector(), "evil": good_connector("../evil")}
@@ -220,6 +223,7 @@ def test_generate_with_a_broken_catalog_writes_nothing(tmp_path: Path) -> None:
     assert not (project / "out").exists()
 
 
+@pytest.mark.e2e
 @POSIX
 def test_generate_refuses_a_symlinked_folder_in_out(tmp_path: Path) -> None:
     project = write_project(tmp_path, {"ledgerline": good_connector()})
@@ -234,6 +238,7 @@ def test_generate_refuses_a_symlinked_folder_in_out(tmp_path: Path) -> None:
     assert not list(elsewhere.iterdir())
 
 
+@pytest.mark.e2e
 @POSIX
 def test_generate_refuses_a_symlinked_file_in_out(tmp_path: Path) -> None:
     project = write_project(tmp_path, {"ledgerline": good_connector()})
@@ -246,6 +251,7 @@ def test_generate_refuses_a_symlinked_file_in_out(tmp_path: Path) -> None:
     assert victim.read_text() == "ORIGINAL"
 
 
+@pytest.mark.e2e
 def test_template_override_cannot_include_files_outside_the_folders(tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text(OUTSIDE)
     project = write_project(
@@ -265,6 +271,7 @@ def test_template_override_cannot_include_files_outside_the_folders(tmp_path: Pa
     )
 
 
+@pytest.mark.e2e
 def test_template_not_found_is_a_located_error(tmp_path: Path) -> None:
     project = write_project(
         tmp_path,
@@ -296,6 +303,7 @@ def test_render_of_a_missing_include_raises_no_file_contents(tmp_path: Path) -> 
         assert OUTSIDE not in text
 
 
+@pytest.mark.e2e
 @POSIX
 def test_mkdocs_build_writes_only_inside_the_project(tmp_path: Path) -> None:
     secret = tmp_path / "secret.md"

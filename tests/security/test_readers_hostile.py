@@ -249,6 +249,7 @@ def _hostile_catalog(root: Path) -> Path:
     return cat
 
 
+@pytest.mark.e2e
 def test_cli_validate_reports_overflow_and_surrogates_without_a_traceback(tmp_path: Path) -> None:
     cat = _hostile_catalog(tmp_path / "catalog")
     result = run_cli(
@@ -262,6 +263,7 @@ def test_cli_validate_reports_overflow_and_surrogates_without_a_traceback(tmp_pa
         assert expected in result.stdout, result.stdout
 
 
+@pytest.mark.e2e
 def test_a_build_over_overflowing_input_builds_the_rest(tmp_path: Path) -> None:
     cat = _hostile_catalog(tmp_path / "catalog")
     root = make_site(

@@ -88,6 +88,7 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.mark.e2e
 def test_a_name_yaml_refuses_is_never_live_markup(xss_site: Path) -> None:
     page = (xss_site / "connectors" / "evil" / "index.html").read_text(encoding="utf-8")
     parsed = parse(page)
@@ -100,6 +101,7 @@ def test_a_name_yaml_refuses_is_never_live_markup(xss_site: Path) -> None:
     assert "title: " not in parsed.visible  # the front matter was read, not printed
 
 
+@pytest.mark.e2e
 def test_a_template_writing_front_matter_yaml_refuses_fails_the_build(tmp_path: Path) -> None:
     templates = tmp_path / "project" / "templates"
     templates.mkdir(parents=True)
@@ -142,6 +144,7 @@ def test_front_matter_problem_does_not_quote_the_page() -> None:
         assert "sk_live" not in problem, problem
 
 
+@pytest.mark.e2e
 def test_a_template_with_a_blank_line_before_front_matter_fails_the_build(
         tmp_path: Path) -> None:
     templates = tmp_path / "project" / "templates"
@@ -284,6 +287,7 @@ def test_inline_under_material_extensions_is_plain_text(text: str) -> None:
     assert page.visible == normalize(f"Start {text} {normalize(text)} End")
 
 
+@pytest.mark.e2e
 def test_an_unclosed_block_in_a_description_folds_nothing_in_a_real_build(
     tmp_path: Path,
 ) -> None:
@@ -352,12 +356,14 @@ def colliding(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.mark.e2e
 def test_generated_anchors_are_unique_per_page(colliding: Path) -> None:
     for page in ("connectors/ledgerline", "catalog", "troubleshooting", "scopes"):
         ids = _ids((colliding / page / "index.html").read_text(encoding="utf-8"))
         assert len(ids) == len(set(ids)), (page, sorted(i for i in ids if ids.count(i) > 1))
 
 
+@pytest.mark.e2e
 def test_error_429_lands_on_the_429_entry(colliding: Path) -> None:
     page = (colliding / "connectors" / "ledgerline" / "index.html").read_text(encoding="utf-8")
     heading = re.search(r'<h3 id="error-429">(.*?)</h3>', page, re.DOTALL)
@@ -367,6 +373,7 @@ def test_error_429_lands_on_the_429_entry(colliding: Path) -> None:
     assert sorted(set(links)) == ["action-send-message", "action-send-message-2"]
 
 
+@pytest.mark.e2e
 def test_links_reach_their_own_heading(colliding: Path) -> None:
     """Every in-page link on the guide and every link into it from the indexes points
     at an id that exists, and the two colliding actions at their own headings."""
@@ -400,6 +407,7 @@ print(json.dumps([[s.path, sorted((k, repr(v)) for k, v in s.context.items()
 """
 
 
+@pytest.mark.e2e
 def test_index_orders_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     conns = {}
     for i, category in enumerate(["Widgetry", "widgetry", "WIDGETRY", "wIdgetry",
@@ -429,6 +437,7 @@ def test_index_orders_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
 LONG_SCOPE = ("https://api.example/{scope}|[x]*_" * 15)[:490]  # the schema allows 500
 
 
+@pytest.mark.e2e
 def test_a_scope_repeated_hundreds_of_times_is_one_bounded_line(tmp_path: Path) -> None:
     conn = good_connector()
     conn["authentication"]["scopes"] += [

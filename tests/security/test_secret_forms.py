@@ -269,6 +269,7 @@ def site_texts(site: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.e2e
 def test_the_build_passes_with_every_form_redacted(built: tuple[Path, str]) -> None:
     """Redaction catches every form first: the build passes (no scan failure) and the
     guide shows the messages redacted."""
@@ -281,6 +282,7 @@ def test_the_build_passes_with_every_form_redacted(built: tuple[Path, str]) -> N
     assert f"padded [{REDACTED}] end" in visible
 
 
+@pytest.mark.e2e
 def test_no_form_of_a_secret_anywhere_in_the_site(built: tuple[Path, str]) -> None:
     root, _ = built
     texts = site_texts(root / "site")
@@ -290,11 +292,13 @@ def test_no_form_of_a_secret_anywhere_in_the_site(built: tuple[Path, str]) -> No
     assert not [name for name in texts if leaks_in(name)]
 
 
+@pytest.mark.e2e
 def test_no_form_of_a_secret_in_the_build_log(built: tuple[Path, str]) -> None:
     _, log = built
     assert not leaks_in(log)
 
 
+@pytest.mark.e2e
 def test_suite_and_version_strings_are_redacted(built: tuple[Path, str]) -> None:
     """The run's suite and connector versions reach the smoke table, the history strip's
     tooltips and the search index: they are redacted like messages."""
@@ -306,6 +310,7 @@ def test_suite_and_version_strings_are_redacted(built: tuple[Path, str]) -> None
     assert any(REDACTED in html.unescape(t) for t in titles), titles
 
 
+@pytest.mark.e2e
 def test_a_smoke_file_named_after_a_secret_is_named_redacted(built: tuple[Path, str]) -> None:
     """The diagnostic about a file in that file shows its name redacted."""
     _, log = built
@@ -314,6 +319,7 @@ def test_a_smoke_file_named_after_a_secret_is_named_redacted(built: tuple[Path, 
     assert API_KEY not in log
 
 
+@pytest.mark.e2e
 def test_cli_output_about_the_smoke_files_carries_no_secret(built: tuple[Path, str]) -> None:
     root, _ = built
     for args in (["validate"], ["validate", "--format", "json"], ["audit", "--format", "json"]):
@@ -338,6 +344,7 @@ def files_holding_a_secret(root: Path) -> list[str]:
             if p.is_file() and leaks_in(p.read_bytes().decode("utf-8", "replace"))]
 
 
+@pytest.mark.e2e
 def test_a_failed_scan_leaves_no_generated_markdown_in_the_cache(tmp_path: Path) -> None:
     root = leaky_project(tmp_path)
     result = mkdocs_build(root)
@@ -348,6 +355,7 @@ def test_a_failed_scan_leaves_no_generated_markdown_in_the_cache(tmp_path: Path)
     assert not (root / "site").exists() or not files_holding_a_secret(root / "site")
 
 
+@pytest.mark.e2e
 def test_a_failed_connector_docs_build_leaves_no_generated_markdown(tmp_path: Path) -> None:
     root = leaky_project(tmp_path)
     result = run_cli(["build"], root)
@@ -359,6 +367,7 @@ def test_a_failed_connector_docs_build_leaves_no_generated_markdown(tmp_path: Pa
     assert not [str(p) for p in leftovers if files_holding_a_secret(p)]
 
 
+@pytest.mark.e2e
 def test_catalog_text_is_scanned_not_redacted(tmp_path: Path) -> None:
     """A secret in the catalog, in a form only the decoded view shows, fails the build:
     catalog text is the writers' and is never rewritten; the scan reports it by kind and
@@ -372,6 +381,7 @@ def test_catalog_text_is_scanned_not_redacted(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
+@pytest.mark.e2e
 def test_generate_writes_nothing_when_a_page_holds_a_secret(tmp_path: Path) -> None:
     """`connector-docs generate` writes Markdown for other engines, which no site scan
     ever sees: it scans the pages before writing and writes none on a hit."""
@@ -383,6 +393,7 @@ def test_generate_writes_nothing_when_a_page_holds_a_secret(tmp_path: Path) -> N
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("out", ["catalog.json", "-"])
 def test_export_writes_nothing_when_the_catalog_holds_a_secret(out: str,
                                                                tmp_path: Path) -> None:
@@ -478,6 +489,7 @@ def test_thousands_of_encoded_secrets_in_one_text_take_linear_time() -> None:
 REGISTRY_TOKEN = "PLANTED-registry-token-5d1e"
 
 
+@pytest.mark.e2e
 def test_the_registry_token_in_a_smoke_message_is_redacted(tmp_path: Path) -> None:
     from .hostile import smoke_json
 
@@ -496,6 +508,7 @@ def test_the_registry_token_in_a_smoke_message_is_redacted(tmp_path: Path) -> No
                 and REGISTRY_TOKEN in unquote(p.read_bytes().decode("utf-8", "replace"))]
 
 
+@pytest.mark.e2e
 def test_the_registry_token_in_the_catalog_fails_the_build_and_stays_out_of_the_log(
     tmp_path: Path,
 ) -> None:

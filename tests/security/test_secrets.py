@@ -148,6 +148,7 @@ def test_the_forms_are_distinct_and_the_messages_carry_them() -> None:
     assert not missing
 
 
+@pytest.mark.e2e
 def test_no_secret_in_any_file_of_the_site(built: tuple[Path, str]) -> None:
     root, _ = built
     files = site_files(root / "site")
@@ -156,6 +157,7 @@ def test_no_secret_in_any_file_of_the_site(built: tuple[Path, str]) -> None:
     assert not found
 
 
+@pytest.mark.e2e
 def test_the_messages_are_shown_redacted(built: tuple[Path, str]) -> None:
     root, _ = built
     visible = parse((root / "site/connectors/vault/index.html").read_text()).visible
@@ -164,11 +166,13 @@ def test_the_messages_are_shown_redacted(built: tuple[Path, str]) -> None:
     assert visible.count("[REDACTED]") >= len(messages()) - 2
 
 
+@pytest.mark.e2e
 def test_no_secret_in_the_build_log(built: tuple[Path, str]) -> None:
     _, log = built
     assert not leaks_in(log)
 
 
+@pytest.mark.e2e
 def test_the_scan_passes_the_clean_site(built: tuple[Path, str]) -> None:
     root, _ = built
     redactor, _ = Redactor.from_config(root / "catalog" / "smoke-config.json")
@@ -210,6 +214,7 @@ PLANTS = {
 }
 
 
+@pytest.mark.e2e
 def test_a_secret_planted_after_the_build_is_caught(
     built: tuple[Path, str], tmp_path: Path
 ) -> None:
@@ -241,6 +246,7 @@ def test_a_secret_planted_after_the_build_is_caught(
     assert not leaks_in("\n".join(d.format() for d in diags))
 
 
+@pytest.mark.e2e
 def test_cli_output_carries_no_secret(built: tuple[Path, str]) -> None:
     root, _ = built
     for args in (
@@ -299,6 +305,7 @@ def leaky_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return root, result.stdout
 
 
+@pytest.mark.e2e
 def test_a_leak_from_the_catalog_fails_the_build_without_printing_it(
     leaky_build: tuple[Path, str],
 ) -> None:
@@ -309,6 +316,7 @@ def test_a_leak_from_the_catalog_fails_the_build_without_printing_it(
     assert CREDENTIALS["clientSecret"] not in log
 
 
+@pytest.mark.e2e
 def test_a_failed_secret_scan_leaves_no_site(leaky_build: tuple[Path, str]) -> None:
     root, _ = leaky_build
     site = root / "site"
@@ -316,6 +324,7 @@ def test_a_failed_secret_scan_leaves_no_site(leaky_build: tuple[Path, str]) -> N
     assert not leftovers
 
 
+@pytest.mark.e2e
 def test_a_broken_smoke_config_fails_the_build(tmp_path: Path) -> None:
     secret = "PLANTED-config-secret-9f3e"
     catalog = write_catalog(
