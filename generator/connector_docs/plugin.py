@@ -240,7 +240,7 @@ class ConnectorDocsPlugin(BasePlugin[ConnectorDocsConfig]):
         # MkDocs' own --strict counts warnings per build: then every build logs them all.
         # Lint quotes catalog text (which is scanned, not redacted): the log gets it
         # redacted, like every diagnostic of the load.
-        report(proj.diagnostics + project.redacted(
+        report(proj.diagnostics + render.check_templates(self._templates()) + project.redacted(
                    [d for found in gaps.values() for d in found]
                    + docslint.check_links(outlines, others), proj.redactor),
                self.options.strict,
