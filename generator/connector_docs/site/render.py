@@ -42,7 +42,7 @@ def builtin_templates() -> Path:
 
 
 def badge(level: str) -> Markdown:
-    label = LEVEL_LABELS.get(level, "Unknown")
+    label = escape.html_text(LEVEL_LABELS.get(level, "Unknown"))
     return Markdown(f'<span class="cd-badge cd-badge--{escape.anchor(level)}">{label}</span>')
 
 
@@ -51,7 +51,9 @@ _COLORS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e"}
 
 def history_svg(history: Iterable[Evidence]) -> Markdown:
     """A pass/fail strip drawn at build time; each bar has a <title> tooltip, and the
-    figure an aria-label summary, so it reads without JavaScript or colour."""
+    figure an aria-label summary, so it reads without JavaScript or colour. Composed of
+    numbers, the colours above and text escaped by ``escape.html_text`` (the suite and
+    status come from smoke runs)."""
     items = list(history)
     if not items:
         return Markdown("")
@@ -59,11 +61,12 @@ def history_svg(history: Iterable[Evidence]) -> Markdown:
     bars = []
     for i, ev in enumerate(items):
         title = escape.html_text(f"{ev.date} {ev.suite}: {ev.status}")
+        fill = _COLORS.get(ev.status, _COLORS["skipped"])
         bars.append(f'<rect x="{i * (width + gap)}" y="0" width="{width}" height="20" rx="2" '
-                    f'fill="{_COLORS.get(ev.status, "#9e9e9e")}"><title>{title}</title></rect>')
+                    f'fill="{fill}"><title>{title}</title></rect>')
     counts = {s: sum(1 for e in items if e.status == s) for s in _COLORS}
-    summary = (f"Last {len(items)} smoke results: {counts['passed']} passed, "
-               f"{counts['failed']} failed, {counts['skipped']} skipped")
+    summary = escape.html_text(f"Last {len(items)} smoke results: {counts['passed']} passed, "
+                               f"{counts['failed']} failed, {counts['skipped']} skipped")
     total = len(items) * (width + gap)
     return Markdown(
         f'<div class="cd-history"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
