@@ -199,7 +199,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     catalog_json = export.catalog_json(proj)
     _refuse_secrets([*((spec.path, text) for spec, text in texts),
                      ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
-    _emit(proj.diagnostics, "text")
+    _emit(proj.diagnostics + render.check_templates(templates), "text")
     root = Path(out).resolve()
     for spec, text in texts:
         target = (root / spec.path).resolve()

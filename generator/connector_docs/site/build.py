@@ -98,8 +98,8 @@ def generate(options: Options, cache_dir: Path, other_files: Iterable[str] = (),
     # like every diagnostic of the load.
     found = [d for diags in gaps.values() for d in diags] + docslint.check_links(outlines,
                                                                                  others)
-    return Generated(proj, specs, written,
-                     proj.diagnostics + project.redacted(found, proj.redactor))
+    return Generated(proj, specs, written, proj.diagnostics + render.check_templates(override)
+                     + project.redacted(found, proj.redactor))
 
 
 class _Writer:

@@ -146,8 +146,10 @@ def _code(text: str) -> Markdown:
 
 def html_text(value: object) -> Markdown:
     """Text inside raw HTML (a raw HTML block, an SVG title), which Markdown does not
-    process: HTML-escaped, unsafe characters dropped. Whitespace is collapsed: a blank
-    line would end the block and spill the rest as Markdown."""
+    process, as element content or a double- or single-quoted attribute value (the `h`
+    filter of templates; the badges and history strip of ``render``): HTML-escaped with
+    quotes, unsafe characters dropped. Whitespace is collapsed: a blank line would end the
+    block and spill the rest as Markdown."""
     text = " ".join(clean(value).split())
     return Markdown(html.escape(text, quote=True))
 

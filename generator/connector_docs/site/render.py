@@ -1,8 +1,9 @@
 """Jinja2 -> Markdown. Templates ship in the package (``templates/``); a site overrides
 any of them file by file from its own folder, and a single connector's guide with
-``connectors/<id>.md.j2``. Undefined names are errors (StrictUndefined), and every value a
-template prints is escaped by ``escape.inline`` unless a helper already made it
-Markdown."""
+``connectors/<id>.md.j2``. An override may extend a built-in template, which is also
+reachable as ``builtin/<name>``, and replace one of its blocks. Undefined names are
+errors (StrictUndefined), and every value a template prints is escaped by
+``escape.inline`` unless a helper already made it Markdown."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -19,8 +21,8 @@ import jinja2
 import yaml
 
 from connector_docs.decisions.policy import LEVEL_LABELS, Evidence
-from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error
-from connector_docs.site import escape
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean, error
+from connector_docs.site import escape, inheritance
 from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import MAX_LIST, PageSpec, ParamRow
 from connector_docs.speedups import verbatim
@@ -41,7 +43,7 @@ def builtin_templates() -> Path:
 
 
 def badge(level: str) -> Markdown:
-    label = LEVEL_LABELS.get(level, "Unknown")
+    label = escape.html_text(LEVEL_LABELS.get(level, "Unknown"))
     return Markdown(f'<span class="cd-badge cd-badge--{anchor(level)}">{label}</span>')
 
 
@@ -50,7 +52,9 @@ _COLORS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e"}
 
 def history_svg(history: Iterable[Evidence]) -> Markdown:
     """A pass/fail strip drawn at build time; each bar has a <title> tooltip, and the
-    figure an aria-label summary, so it reads without JavaScript or colour."""
+    figure an aria-label summary, so it reads without JavaScript or colour. Composed of
+    numbers, the colours above and text escaped by ``escape.html_text`` (the suite and
+    status come from smoke runs)."""
     items = list(history)
     if not items:
         return Markdown("")
@@ -58,11 +62,12 @@ def history_svg(history: Iterable[Evidence]) -> Markdown:
     bars = []
     for i, ev in enumerate(items):
         title = escape.html_text(f"{ev.date} {ev.suite}: {ev.status}")
+        fill = _COLORS.get(ev.status, _COLORS["skipped"])
         bars.append(f'<rect x="{i * (width + gap)}" y="0" width="{width}" height="20" rx="2" '
-                    f'fill="{_COLORS.get(ev.status, "#9e9e9e")}"><title>{title}</title></rect>')
+                    f'fill="{fill}"><title>{title}</title></rect>')
     counts = {s: sum(1 for e in items if e.status == s) for s in _COLORS}
-    summary = (f"Last {len(items)} smoke results: {counts['passed']} passed, "
-               f"{counts['failed']} failed, {counts['skipped']} skipped")
+    summary = escape.html_text(f"Last {len(items)} smoke results: {counts['passed']} passed, "
+                               f"{counts['failed']} failed, {counts['skipped']} skipped")
     total = len(items) * (width + gap)
     return Markdown(
         f'<div class="cd-history"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -146,12 +151,32 @@ def op_links(ops: Iterable[Any], anchors: Mapping[tuple[str, str], str],
                      for op in ops), ", ")
 
 
+class _BlockText(jinja2.runtime.BlockReference):
+    """``super()`` in a block: the parent block's text, which is Markdown the template
+    wrote (as a plain string the environment's ``finalize`` would escape it)."""
+
+    def __call__(self) -> Markdown:
+        return Markdown(super().__call__())
+
+
+class _Context(jinja2.runtime.Context):
+    def super(self, name: str, current: Callable[[jinja2.runtime.Context], Iterator[str]]
+              ) -> jinja2.runtime.BlockReference | jinja2.Undefined:
+        parent = super().super(name, current)
+        if isinstance(parent, jinja2.runtime.BlockReference):
+            return _BlockText(name, self, parent._stack, parent._depth)
+        return parent
+
+
 @cache
 def _env(override: str | None) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
+    builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+    # The prefix first, so `builtin/...` is the built-in template even if the override
+    # folder has a `builtin` subfolder.
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({inheritance.BUILTIN_PREFIX: builtin})]
     if override:
         loaders.append(jinja2.FileSystemLoader(override))
-    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    loaders.append(builtin)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -172,6 +197,7 @@ def _env(override: str | None) -> jinja2.Environment:
         param_table=param_table, codes=codes, texts=texts, op_links=op_links,
     )
     env.globals.update(level_label=LEVEL_LABELS)
+    env.context_class = _Context
     return env
 
 
@@ -198,6 +224,22 @@ def clear_cache() -> None:
     """Forget compiled templates (``mkdocs serve`` calls it when templates change)."""
     _env.cache_clear()
     _connector_overrides.cache_clear()
+    _check_templates.cache_clear()
+
+
+def check_templates(override: str | None) -> list[Diagnostic]:
+    """Warnings about the override folder's templates that extend another template, for
+    what Jinja ignores without a word: a block the parent does not have (a misspelt name,
+    whose text is never shown) and text outside every block. Errors (a missing parent, a
+    syntax error) are raised by :func:`render` of a page that uses the template."""
+    return list(_check_templates(override))
+
+
+@cache
+def _check_templates(override: str | None) -> tuple[Diagnostic, ...]:
+    if not override or not Path(override).is_dir():
+        return ()
+    return tuple(inheritance.problems(_env(override), Path(override)))
 
 
 @cache
@@ -268,17 +310,21 @@ def render(page: PageSpec, override: str | None = None) -> str:
                                         f"template syntax error: {exc.message}",
                                         line=exc.lineno or 0, column=1)]) from None
     except jinja2.TemplateNotFound as exc:
-        raise ConnectorDocsError([error(_origin(override, page), f"template not found: "
-                                        f"{exc.name}", hint="templates may include only "
-                                        "files of the template folders")]) from None
+        raise ConnectorDocsError([_located(exc, override, page, f"template not found: "
+                                           f"{exc.name}", hint=_not_found_hint(exc, override))
+                                  ]) from None
     except jinja2.UndefinedError as exc:
-        raise ConnectorDocsError([error(_origin(override, page), f"template error while "
-                                        f"rendering {page.path}: {exc.message}",
-                                        hint="the page's context is listed in the header "
-                                        "comment of the built-in template")]) from None
+        raise ConnectorDocsError([_located(exc, override, page, f"template error while "
+                                           f"rendering {page.path}: {exc.message}",
+                                           hint="the page's context is listed in the header "
+                                           "comment of the built-in template")]) from None
+    except RecursionError as exc:
+        raise ConnectorDocsError([_located(
+            exc, override, page, "template extends or includes itself, directly or through "
+            "others", hint=inheritance.extend_builtin(page.template))]) from None
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-        raise ConnectorDocsError([error(_origin(override, page), f"template error while "
-                                        f"rendering {page.path}: {exc}")]) from None
+        raise ConnectorDocsError([_located(exc, override, page, f"template error while "
+                                           f"rendering {page.path}: {exc}")]) from None
     problem = front_matter_problem(text)
     if problem:
         raise ConnectorDocsError([error(
@@ -335,6 +381,28 @@ def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
     if problems:
         raise ConnectorDocsError(list(problems.values()))
     return results
+
+
+def _located(exc: BaseException, override: str | None, page: PageSpec, message: str,
+             hint: str | None = None) -> Diagnostic:
+    """An error raised while rendering, at the template line that raised it (Jinja
+    rewrites a rendering error's traceback so that template code shows as frames of the
+    template's file), or at the page's template when no template line is known."""
+    where, line = None, 0
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            where, line = filename, lineno
+    return error(where or _origin(override, page), message, line=line,
+                 column=1 if line else 0, hint=hint)
+
+
+def _not_found_hint(exc: jinja2.TemplateNotFound, override: str | None) -> str:
+    names = [n for n in _env(override).list_templates() if n.endswith(".j2")]
+    close = did_you_mean(str(exc.name), names)
+    return (f"{close + ' ' if close else ''}templates may include or extend only files of "
+            f"the template folders; the built-in ones are also named "
+            f"{inheritance.BUILTIN_PREFIX}/<name>")
 
 
 def _origin(override: str | None, page: PageSpec) -> str:
