@@ -18,7 +18,7 @@ from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import Options, from_mkdocs_yml, override
 from connector_docs.project import Project, load
-from connector_docs.secrets.redact import scan_texts
+from connector_docs.secrets.scan import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
 

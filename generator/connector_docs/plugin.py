@@ -30,7 +30,8 @@ from connector_docs import project
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from connector_docs.inputs.catalog import LoadCache
 from connector_docs.options import Options, from_mapping
-from connector_docs.secrets.redact import Redactor, ScanMemory, scan_site
+from connector_docs.secrets.redact import Redactor
+from connector_docs.secrets.scan import ScanMemory, scan_site
 from connector_docs.site import docslint, escape, export, pages, render
 from connector_docs.speedups import pagestore
 from connector_docs.speedups.runtime import paused_gc

@@ -63,7 +63,8 @@ from connector_docs.remote.describe import (
     status_hint,
     transport_text,
 )
-from connector_docs.secrets.redact import MIN_SECRET_LENGTH, REDACTED, Redactor
+from connector_docs.secrets.config import MIN_SECRET_LENGTH
+from connector_docs.secrets.redact import REDACTED, Redactor
 
 TOKEN_ENV = "CONNECTOR_DOCS_TOKEN"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
