@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, Severity, error, warning
+from connector_docs.inputs.locate import byte_line_col
 from connector_docs.smoke import JsonSource, escape_pointer
 
 MIN_SECRET_LENGTH = 4
@@ -50,8 +51,7 @@ def read_config(path: Path) -> tuple[list[ConfigSecret], list[Diagnostic]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1  # in bytes
+        line, column = byte_line_col(data, exc.start)
         return [], [error(name, f"smoke config is not UTF-8 text (byte "
                           f"0x{data[exc.start]:02x})", line=line, column=column,
                           hint="save the file as UTF-8")]
