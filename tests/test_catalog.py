@@ -126,7 +126,8 @@ def test_closed_schema_gate_implies_valid_and_no_unknown_keys() -> None:
     """One fastjsonschema call with additionalProperties closed clears most definitions of
     both checks; it must never pass a document the open schema rejects or the unknown-key
     walk warns about, and it should pass every clean one (else the fast path is lost)."""
-    from connector_docs.inputs.lint import _unknown_keys, schema, schema_valid
+    from connector_docs.inputs.lint import _unknown_keys
+    from connector_docs.inputs.validators import schema, schema_valid
 
     docs = _docs_with_unknown_keys()
     if REAL_CATALOG.is_dir():  # optional: ../shared may be absent
@@ -142,7 +143,7 @@ def test_closed_schema_gate_implies_valid_and_no_unknown_keys() -> None:
 def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
     """lint validates with fastjsonschema first and falls back to jsonschema for the
     located errors: both must accept and reject the same documents."""
-    from connector_docs.inputs.lint import _validator, schema_valid
+    from connector_docs.inputs.validators import schema_valid, validator
 
     docs = [json.loads(p.read_text()) for p in sorted(real_catalog.glob("*/definition.json"))]
     docs += [json.loads(p.read_text()) for p in sorted(EXAMPLE_CATALOG.glob("*.json"))]
@@ -163,7 +164,7 @@ def test_fast_and_full_schema_validators_agree(real_catalog: Path) -> None:
                  {"summary": "ok", "httpStatus": 404}, "fine", None):
         mutated.append({**base, "errorCodes": {"E_X": code}})
     for doc in docs + mutated:
-        assert schema_valid(doc) == (not list(_validator().iter_errors(doc))), \
+        assert schema_valid(doc) == (not list(validator().iter_errors(doc))), \
             json.dumps(doc)[:200]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from connector_docs.cli import main
-from connector_docs.inputs.lint import format_checker
+from connector_docs.inputs.validators import format_checker
 from jsonschema import Draft202012Validator
 
 from .conftest import EXAMPLE_EPOCH, ROOT

@@ -14,7 +14,8 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from connector_docs.model import SmokeResult, SmokeRun
-from connector_docs.secrets.redact import REDACTED, Redactor, scan_site
+from connector_docs.secrets.redact import REDACTED, Redactor
+from connector_docs.secrets.scan import scan_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -311,7 +312,7 @@ def test_scan_site_bad_gzip_and_missing_folder(tmp_path: Path) -> None:
 def test_scan_site_in_workers_finds_the_same_in_the_same_order(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites are scanned in forked workers: every finding, in file order."""
-    from connector_docs.secrets import redact
+    from connector_docs.secrets import scan
     from connector_docs.speedups import runtime
 
     for i in range(150):
@@ -321,7 +322,7 @@ def test_scan_site_in_workers_finds_the_same_in_the_same_order(
         page.write_text(f"<nav>\nshared line\n</nav>{leak}\n")
     monkeypatch.setattr(runtime, "workers", lambda: 3)
     parallel = scan_site(tmp_path, Redactor())
-    monkeypatch.setattr(redact, "PARALLEL_MIN_FILES", 10**6)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 10**6)
     serial = scan_site(tmp_path, Redactor())
     assert [d.format() for d in parallel] == [d.format() for d in serial]
     assert [(d.path, d.line) for d in parallel] == [
@@ -333,17 +334,17 @@ def test_scan_memory_skips_lines_matched_before_with_the_same_secrets(
     """`mkdocs serve` keeps a ScanMemory: a rebuilt page's unchanged lines are not matched
     again, its new lines are, lines that held a secret are still reported, and other
     configured secrets (or too many lines) start the memory afresh."""
-    from connector_docs.secrets import redact
-    from connector_docs.secrets.redact import ScanMemory
+    from connector_docs.secrets import scan
+    from connector_docs.secrets.scan import ScanMemory
 
     matched: list[str] = []
-    original = redact._hits_by_line
+    original = scan._hits_by_line
 
     def spy(redactor: Redactor, lines: list[str]) -> Any:
         matched.extend(lines)
         return original(redactor, lines)
 
-    monkeypatch.setattr(redact, "_hits_by_line", spy)
+    monkeypatch.setattr(scan, "_hits_by_line", spy)
     page = tmp_path / "catalog.html"
     page.write_text("<nav>\ncard one\ncard two hunter2-but-longer\n</nav>\n")
     memory = ScanMemory()
@@ -363,7 +364,7 @@ def test_scan_memory_skips_lines_matched_before_with_the_same_secrets(
         monkeypatch.setattr(ScanMemory, bound, 2)
         scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
         monkeypatch.undo()
-        monkeypatch.setattr(redact, "_hits_by_line", spy)
+        monkeypatch.setattr(scan, "_hits_by_line", spy)
         matched.clear()
         scan_site(tmp_path, Redactor(["hunter2-but-longer"]), memory=memory)
         assert len(matched) == 6, bound  # everything matched again
@@ -392,16 +393,17 @@ def test_shapes_narrowed_by_needles_find_what_all_shapes_find(pieces: list[str])
     """Only the shapes whose needles occur are tried: that must find and redact exactly
     what trying every shape does."""
     import connector_docs.secrets.redact as redact
+    from connector_docs.secrets.shapes import SHAPE_PATTERN
 
     text = "".join(pieces)
     redactor, _ = Redactor.from_config(CONFIG)
     narrowed = (redactor.hits(text), redactor.redact(text))
-    original = redact._shapes_in
-    redact._shapes_in = lambda *_: redact._SHAPE_PATTERN  # type: ignore[assignment]
+    original = redact.shapes_in  # looked up there by the redactor's methods
+    redact.shapes_in = lambda *_: SHAPE_PATTERN  # type: ignore[assignment]
     try:
         assert narrowed == (redactor.hits(text), redactor.redact(text))
     finally:
-        redact._shapes_in = original
+        redact.shapes_in = original
 
 
 @settings(max_examples=300, deadline=None)
@@ -414,17 +416,17 @@ def test_lines_prefiltered_by_chunk_find_what_each_line_finds(lines: list[str],
     """The site scan first looks for needles and configured secrets in chunks of lines
     (raw and decoded from character references) and tries only the lines that can hold
     one: it must find exactly what trying every line does."""
-    import connector_docs.secrets.redact as redact
+    import connector_docs.secrets.scan as scan
 
     redactor = Redactor.from_config(CONFIG)[0] if configured else Redactor()
     lines = [part for line in lines for part in line.split("\n")]
-    every = {line: redact._line_hits(redactor, line) for line in lines}
-    original = redact._CHUNK_LINES
-    redact._CHUNK_LINES = 3
+    every = {line: scan._line_hits(redactor, line) for line in lines}
+    original = scan._CHUNK_LINES
+    scan._CHUNK_LINES = 3
     try:
-        found = dict(redact._hits_by_line(redactor, lines))
+        found = dict(scan._hits_by_line(redactor, lines))
     finally:
-        redact._CHUNK_LINES = original
+        scan._CHUNK_LINES = original
     assert found == {line: hits for line, hits in every.items() if hits}
 
 

@@ -22,7 +22,7 @@ from connector_docs import sources
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.inputs.catalog import load_catalog
 from connector_docs.model import Source
-from connector_docs.remote import fetch
+from connector_docs.remote import fetch, policy
 
 from .conftest import EXAMPLE_CATALOG, EXAMPLE_SMOKE
 
@@ -194,7 +194,7 @@ def test_429_then_200_honours_retry_after() -> None:
 
 def test_retry_after_http_date_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
-    monkeypatch.setattr(fetch, "_now", lambda: now)
+    monkeypatch.setattr(policy, "_now", lambda: now)
     soon = email.utils.format_datetime(now + dt.timedelta(seconds=20), usegmt=True)
     late = email.utils.format_datetime(now + dt.timedelta(hours=3), usegmt=True)
     past = email.utils.format_datetime(now - dt.timedelta(hours=3), usegmt=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 PACKAGE = ROOT / "generator" / "connector_docs"
@@ -16,6 +18,7 @@ STAGES = {
     "core": 0, "speedups": 1, "inputs": 2, "smoke": 3, "secrets": 4, "remote": 5,
     "decisions": 6, "sources": 7, "project": 8, "site": 9, "shells": 10,
 }
+MAX_LINES = 400
 UNITS = {"model": "core", "diagnostics": "core", "text": "core", "options": "core",
          "plugin": "shells", "cli": "shells", "safebuild": "shells"}
 
@@ -72,3 +75,9 @@ def test_only_the_shells_import_mkdocs() -> None:
              for name, path in modules() if unit_of(name) != "shells"
              for line, target in imports(path) if target.split(".")[0] == "mkdocs"]
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("name,path", modules(), ids=[name for name, _ in modules()])
+def test_no_module_is_too_long(name: str, path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(ROOT)}: {lines} lines; split it by job"

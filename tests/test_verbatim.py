@@ -10,7 +10,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from connector_docs.site import render
+from connector_docs.site import filters, render
 from connector_docs.site.pages import ParamRow
 from connector_docs.speedups.verbatim import END, HTML_END, START, Verbatim, html_block
 from hypothesis import given, settings
@@ -230,10 +230,10 @@ def test_param_table_is_the_html_of_the_markdown_table(extensions: list[str],
     """Any parameter values: the table passed through is what Markdown makes of the
     Markdown table of the same rows."""
     around = "Request: <code>GET /x</code>\n\n{}\n\nAfter.\n"
-    expected = markdown.markdown(around.format(_HEAD + render.param_rows(rows)),
+    expected = markdown.markdown(around.format(_HEAD + filters.param_rows(rows)),
                                  extensions=extensions)
     verbatim = Verbatim()
-    cut = verbatim.cut("connectors/x.md", around.format(render.param_table(rows)),
+    cut = verbatim.cut("connectors/x.md", around.format(filters.param_table(rows)),
                        index_page=False)
     assert "<table>" not in cut
     got, missing = verbatim.restore_content(

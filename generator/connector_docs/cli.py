@@ -20,7 +20,7 @@ from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
 from connector_docs.options import spec as option_spec
 from connector_docs.project import Project, load
-from connector_docs.secrets.redact import scan_texts
+from connector_docs.secrets.scan import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
 

@@ -31,7 +31,8 @@ from mkdocs.structure.pages import Page
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping
 from connector_docs.options import spec as option_spec
-from connector_docs.secrets.redact import Redactor, ScanMemory, scan_site
+from connector_docs.secrets.redact import Redactor
+from connector_docs.secrets.scan import ScanMemory, scan_site
 from connector_docs.site import build, escape, export, pages, render
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc

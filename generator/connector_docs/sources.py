@@ -12,8 +12,9 @@ diagnostics, like the local loaders do for a missing path.
 :func:`fetch`, :func:`retry_after`, :func:`display_url`, ``TOKEN_ENV``,
 ``DEFAULT_MAX_BYTES`` and ``MAX_REDIRECTS`` are re-exported for callers that import them
 from here (see ``__all__``). Patch the fetch settings (``DEADLINE_SECONDS``,
-``BACKOFF_SECONDS``, ``_clock``, ``_sleep``, ``_now``) on :mod:`connector_docs.remote.fetch`: the
-session reads them there, so a patch here would change nothing.
+``BACKOFF_SECONDS``, ``_clock``, ``_sleep``) on :mod:`connector_docs.remote.fetch` and the
+Retry-After clock (``_now``) on :mod:`connector_docs.remote.policy`: they are read there, so
+a patch here would change nothing.
 """
 
 from __future__ import annotations
@@ -35,12 +36,11 @@ from connector_docs.remote.fetch import (
     DEFAULT_MAX_BYTES,
     MAX_REDIRECTS,
     TOKEN_ENV,
-    Body,
     Session,
     fetch,
-    origin,
-    retry_after,
 )
+from connector_docs.remote.policy import origin, retry_after
+from connector_docs.remote.response import Body
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

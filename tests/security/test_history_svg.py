@@ -1,4 +1,4 @@
-"""The smoke history strip (`render.history_svg`) is raw HTML written by hand from smoke
+"""The smoke history strip (`filters.history_svg`) is raw HTML written by hand from smoke
 runs: its suite and status are text of the runs, escaped by `escape.html_text` only.
 Hostile text (quotes, markup, entities, invisible characters) stays text of the
 tooltip, in the strip's own structure."""
@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import markdown
 import pytest
 from connector_docs.decisions.policy import Evidence
-from connector_docs.site import escape, render
+from connector_docs.site import escape, filters
 
 from .hostile import INJECTION
 
@@ -40,7 +40,7 @@ def _shown(text: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_suite_and_status_stay_text_of_the_tooltip(text: str) -> None:
     runs = [_evidence(text, "passed", 1), _evidence("qa", text, 2), _evidence(text, text, 3)]
-    out = str(render.history_svg(runs))
+    out = str(filters.history_svg(runs))
     assert "\n" not in out  # a line break could end the raw HTML block
     root = ET.fromstring(out)  # well-formed: nothing opened or closed by the text
     assert root.tag == "div" and root.attrib == {"class": "cd-history"}
@@ -63,7 +63,7 @@ def test_the_strip_passes_markdown_as_one_raw_html_block() -> None:
     """Python-Markdown hands the strip through as it is: the escaped text is not read as
     Markdown or HTML a second time."""
     runs = [_evidence(text, "failed", 1 + i % 28) for i, text in enumerate(HOSTILE[:6])]
-    strip = str(render.history_svg(runs))
+    strip = str(filters.history_svg(runs))
     html = markdown.markdown(f"Before.\n\n{strip}\n\nAfter.", extensions=["attr_list"])
     assert strip in html
     assert "<script" not in html and "<img" not in html and "<b>" not in html
@@ -71,4 +71,4 @@ def test_the_strip_passes_markdown_as_one_raw_html_block() -> None:
 
 
 def test_no_history_draws_nothing() -> None:
-    assert render.history_svg([]) == ""
+    assert filters.history_svg([]) == ""

@@ -20,7 +20,7 @@ import markdown
 import pytest
 import yaml
 from connector_docs import text as plaintext
-from connector_docs.site import escape, render
+from connector_docs.site import escape, filters, render
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -453,7 +453,7 @@ def test_a_scope_repeated_hundreds_of_times_is_one_bounded_line(tmp_path: Path) 
     assert result.returncode == 0, result.stdout[-3000:]
     guide = (root / "connectors" / "ledgerline.md").read_text(encoding="utf-8")
     longest = max(guide.splitlines(), key=len)
-    assert len(longest) <= render.MAX_LINE + 200, len(longest)
+    assert len(longest) <= filters.MAX_LINE + 200, len(longest)
     scope_line = next(line for line in guide.splitlines() if line.startswith("Request:"))
     assert scope_line.count(str(escape.code(LONG_SCOPE))) == 1  # repeats shown once
     assert "more" in scope_line  # what was cut is said
@@ -462,9 +462,9 @@ def test_a_scope_repeated_hundreds_of_times_is_one_bounded_line(tmp_path: Path) 
 
 
 def test_lists_are_deduplicated_and_capped() -> None:
-    assert str(render.codes(["a", "b", "a"])) == "<code>a</code>, <code>b</code>"
-    many = render.codes(f"v{i}" for i in range(500))
+    assert str(filters.codes(["a", "b", "a"])) == "<code>a</code>, <code>b</code>"
+    many = filters.codes(f"v{i}" for i in range(500))
     assert str(many).endswith("… and 400 more")
-    long = render.codes("x" * 4000 + str(i) for i in range(50))
-    assert len(long) <= render.MAX_LINE + 100 and str(long).endswith("more")
-    assert str(render.texts(["same", "same"])) == "same · same"  # messages keep repeats
+    long = filters.codes("x" * 4000 + str(i) for i in range(50))
+    assert len(long) <= filters.MAX_LINE + 100 and str(long).endswith("more")
+    assert str(filters.texts(["same", "same"])) == "same · same"  # messages keep repeats

@@ -23,7 +23,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 import pytest
-from connector_docs.secrets.redact import REDACTED, Redactor, scan_site
+from connector_docs.secrets.redact import REDACTED, Redactor
+from connector_docs.secrets.scan import scan_site
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 

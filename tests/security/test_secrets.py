@@ -15,7 +15,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 from connector_docs.options import Options
 from connector_docs.project import load
-from connector_docs.secrets.redact import Redactor, scan_site
+from connector_docs.secrets.redact import Redactor
+from connector_docs.secrets.scan import scan_site
 
 from ..helpers import make_site, mkdocs_build
 from .hostile import (
@@ -57,7 +58,7 @@ def b64(raw: str | bytes, urlsafe: bool = False) -> list[str]:
 
 def encodings(secret: str) -> list[str]:
     """Every form of ``secret`` the site must not contain (computed here, independently of
-    connector_docs.secrets.redact)."""
+    connector_docs.secrets)."""
     forms = [
         secret,
         *b64(secret),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, error, warning
-from connector_docs.inputs import lint, normalize
+from connector_docs.inputs import lint, normalize, validators
 from connector_docs.inputs.jsonfile import MAX_JSON_BYTES, parse_json
 from connector_docs.inputs.locate import Locator
 from connector_docs.model import Catalog, Connector, Source
@@ -267,7 +267,7 @@ def load_catalog(path: Path, cache: LoadCache | None = None) -> tuple[Catalog, l
     keys = [(_stamp(e.definition), _stamp(e.manifest), e.id, e.layout) for e in entries]
     todo = [e for e, key in zip(entries, keys, strict=True) if not cache or key not in cache]
     if todo:
-        lint.prepare()  # compiled once, not again in every forked worker
+        validators.prepare()  # compiled once, not again in every forked worker
     loaded = iter(fork_map(load_entry, todo, min_items=PARALLEL_MIN_FILES))
     for key in keys:
         hit = cache.get(key) if cache else None

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, error
-from connector_docs.inputs.locate import Locator, Violation, line_col
+from connector_docs.inputs.locate import Locator, Violation, line_col, lone_surrogate
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -32,14 +32,6 @@ def bad_number(token: str) -> bool:
     if "." not in token and "e" not in token and "E" not in token:
         return digits > MAX_INT_DIGITS
     return len(token) > MAX_INT_DIGITS or not math.isfinite(float(token))
-
-
-def has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def load_strict(text: str) -> tuple[Any, list[Violation]]:
@@ -126,10 +118,10 @@ def _holds_lone_surrogate(value: Any) -> bool:
         below: list[Any] = []
         for node in level:
             if type(node) is str:
-                if has_lone_surrogate(node):
+                if lone_surrogate(node):
                     return True
             elif type(node) is dict:
-                if any(has_lone_surrogate(k) for k in node):
+                if any(lone_surrogate(k) for k in node):
                     return True
                 below += node.values()
             elif type(node) is list:

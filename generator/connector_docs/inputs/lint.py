@@ -1,133 +1,36 @@
-"""Schema validation and semantic lint of connector definitions.
+"""Lint of connector definitions: schema errors worded and located, unknown keys, the
+manifest, the rules no schema can state, and checks across the catalog.
 
-The published JSON Schema is the single source of truth for known keys: unknown keys are
-warnings (with a did-you-mean) found by walking the document beside the schema, so an
-editor validating with the schema stays quiet about extensions while ``validate`` still
-catches typos.
+The published JSON Schema (:mod:`connector_docs.inputs.validators`) is the single source of
+truth for known keys: unknown keys are warnings (with a did-you-mean) found by walking the
+document beside the schema, so an editor validating with the schema stays quiet about
+extensions while ``validate`` still catches typos.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import Counter
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from connector_docs.diagnostics import Diagnostic, did_you_mean, error, warning
 from connector_docs.inputs.locate import Locator, pointer_join
+from connector_docs.inputs.validators import (
+    OPAQUE_KEYS,
+    ref_target,
+    schema,
+    schema_valid,
+    validator,
+)
 from connector_docs.model import Connector
-from connector_docs.speedups import fastschema
 
-if TYPE_CHECKING:  # imported when first needed: only a definition with errors needs them
-    from jsonschema import Draft202012Validator, FormatChecker
+if TYPE_CHECKING:  # imported when first needed: only a definition with errors needs it
     from jsonschema.exceptions import ValidationError
-    from referencing import Resource
 
-SCHEMA_ID = "https://connector-docs.dev/schema/connector.schema.json"
-# Keys whose values are free-form (JSON Schemas, samples, request bodies): not walked.
-_OPAQUE = {"parameters", "outputSchema", "sample", "body", "expectedResponse", "query",
-           "fallback", "dedupe", "dedupeKey", "additionalParams", "additionalFields",
-           "additionalHeaders", "x-dynamicOptions"}
 _MANIFEST_KEYS = {"$schema", "id", "description", "pricingTier", "status", "concurrency"}
 _FLAG_KEYS = {"beta", "privatePreview", "deprecated", "hidden", "featured"}
-
-
-def _no_remote(uri: str) -> Resource[Any]:
-    from referencing.exceptions import NoSuchResource
-
-    # jsonschema would otherwise be able to follow remote $refs; catalogs are untrusted.
-    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-
-@cache
-def schema() -> dict[str, Any]:
-    schema_file = resources.files("connector_docs.inputs").joinpath("schema/connector.schema.json")
-    text = schema_file.read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-def _is_uri(value: object) -> bool:
-    """Absolute URI with a scheme (and a host, except mailto:/urn:)."""
-    if not isinstance(value, str):
-        return True
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return False
-    parts = urlsplit(value)
-    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme)) and (
-        bool(parts.netloc) or parts.scheme in ("mailto", "urn"))
-
-
-def _is_uri_template(value: object) -> bool:
-    """RFC 6570 shape: balanced, non-nested {expressions}, no spaces or controls."""
-    if not isinstance(value, str):
-        return True
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return False
-    return re.fullmatch(r"(?:[^{}]|\{[^{}]+\})*", value) is not None
-
-
-def _is_datetime(value: object) -> bool:
-    if isinstance(value, str):
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return True
-
-
-def _is_date(value: object) -> bool:
-    if isinstance(value, str):
-        dt.date.fromisoformat(value)
-    return True
-
-
-def _is_email(value: object) -> bool:
-    return not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) \
-        is not None
-
-
-@cache
-def format_checker() -> FormatChecker:
-    """The formats our schemas use, checked without optional dependencies (jsonschema's
-    own uri checks need extra packages; one of them costs ~3 s at import)."""
-    from jsonschema import FormatChecker
-
-    checker = FormatChecker(formats=())
-    checker.checks("uri")(_is_uri)
-    checker.checks("uri-template")(_is_uri_template)
-    checker.checks("date-time", raises=ValueError)(_is_datetime)
-    checker.checks("date", raises=ValueError)(_is_date)
-    checker.checks("email")(_is_email)
-    return checker
-
-
-def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
-    """Our schema with its local $refs replaced by their targets (it has no recursion):
-    validation skips the reference lookups, which were ~15% of validating a catalog."""
-    if isinstance(node, dict):
-        if "$ref" in node and node["$ref"].startswith("#/"):
-            target: Any = root
-            for part in node["$ref"][2:].split("/"):
-                target = target[part]
-            rest = {k: v for k, v in node.items() if k != "$ref"}
-            return _inline_refs({**target, **rest}, root)
-        return {k: _inline_refs(v, root) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(v, root) for v in node]
-    return node
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
-    from referencing import Registry
-
-    registry: Registry[Any] = Registry(retrieve=_no_remote)  # type: ignore[call-arg]
-    inlined = _inline_refs(schema(), schema())
-    inlined.pop("$defs", None)
-    return Draft202012Validator(inlined, registry=registry, format_checker=format_checker())
+MAX_OPERATIONS = 5000  # the schema's maxItems for actions and triggers
 
 
 def _where(locator: Locator | None, pointer: str, key: bool = False) -> dict[str, Any]:
@@ -173,38 +76,6 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
     return (msg if len(msg) <= 200 else msg[:197] + "..."), None
 
 
-MAX_OPERATIONS = 5000  # the schema's maxItems for actions and triggers
-
-
-@cache
-def _fast_validator(closed: bool = False) -> Any:
-    """The same schema compiled by fastjsonschema (``fastschema``). Seven times faster
-    than jsonschema on valid files, which most are; a file it rejects is validated again
-    by jsonschema to collect every error with its location. ``closed``: also rejects
-    unknown keys, so one call clears a valid definition without extensions of both
-    checks."""
-    formats = {"uri": _is_uri, "uri-template": _is_uri_template, "date-time": _is_datetime,
-               "date": _is_date, "email": _is_email}
-    return fastschema.compile_validator(_inline_refs(schema(), schema()), formats, _OPAQUE,
-                                        close=closed)
-
-
-def prepare() -> None:
-    """Compile the validator every definition meets (before forking workers)."""
-    _fast_validator(True)  # positional, as schema_valid calls it (one cache entry)
-
-
-def schema_valid(raw: Any, closed: bool = False) -> bool:
-    """Whether ``raw`` passes the schema (``closed``: and has no unknown keys)."""
-    import fastjsonschema
-
-    try:
-        _fast_validator(closed)(raw)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
-
-
 def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
     if isinstance(raw, dict):
         # Refuse oversized lists before the validator walks every item of them.
@@ -233,7 +104,7 @@ def _schema_errors(raw: Any, path: str, locator: Locator | None) -> list[Diagnos
 
     diags = []
     seen: set[tuple[str, str]] = set()
-    for err in sorted(_validator().iter_errors(raw), key=relevance):
+    for err in sorted(validator().iter_errors(raw), key=relevance):
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
         message, hint = _message(err)
@@ -258,9 +129,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve_uncached(node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
-        target: Any = schema()
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
+        target = ref_target(node["$ref"])
         node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     if "allOf" in node:
         props: dict[str, Any] = {}
@@ -294,7 +163,7 @@ def _unknown_keys(value: Any, node: dict[str, Any], pointer: str, path: str,
         extra = node.get("additionalProperties")
         for key, item in value.items():
             child = pointer_join(pointer, key)
-            if key in _OPAQUE:
+            if key in OPAQUE_KEYS:
                 continue
             if props is not None and key in props:
                 diags += _unknown_keys(item, props[key], child, path, locator, budget)

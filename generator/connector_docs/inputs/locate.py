@@ -93,7 +93,7 @@ class Locator:
                         frame[3] = key_pointer
                         if keys.get(key_pointer, -1) > frame[4]:  # seen in this very object
                             found.append((pos, key_pointer, name, True))
-                        if "\\u" in tok and _lone_surrogate(name):
+                        if "\\u" in tok and lone_surrogate(name):
                             found.append((pos, key_pointer, "surrogate", False))
                         keys[key_pointer] = pos
                         continue
@@ -112,7 +112,7 @@ class Locator:
             elif tok in _NON_FINITE:
                 found.append((pos, here, tok, False))
             elif first == '"':
-                if "\\u" in tok and _lone_surrogate(_decoded(tok)):
+                if "\\u" in tok and lone_surrogate(_decoded(tok)):
                     found.append((pos, here, "surrogate", False))
             elif _bad_number(tok):
                 found.append((pos, here, "number", False))
@@ -303,7 +303,9 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _lone_surrogate(text: str) -> bool:
+def lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (it cannot be written as UTF-8, so to no
+    page)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -327,6 +329,12 @@ def line_col(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return line, col
+
+
+def byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """:func:`line_col` of a byte offset, the column in bytes: where a file that is not
+    UTF-8 breaks off (latin-1 maps each byte to one character)."""
+    return line_col(data.decode("latin-1"), offset)
 
 
 class FileLocator:

@@ -118,6 +118,15 @@ def size_text(n: int) -> str:
     return f"{n:,} bytes"
 
 
+def status_text(response: httpx.Response, url: httpx.URL) -> str:
+    """An HTTP error status from ``url``, with an excerpt of the response's body."""
+    status = response.status_code
+    phrase = response.reason_phrase or ""
+    text = f"HTTP {status}{' ' + phrase if phrase else ''} from {display_url(str(url))}"
+    excerpt = body_excerpt(read_some(response, 4096), response.headers.get("content-type", ""))
+    return f"{text}: {excerpt}" if excerpt else text
+
+
 def status_hint(status: int, token_env: str, has_token: bool) -> str | None:
     """What to do about an HTTP error status."""
     if status in (401, 403):
@@ -130,6 +139,16 @@ def status_hint(status: int, token_env: str, has_token: bool) -> str | None:
     if status == 404:
         return "check the URL"
     return None
+
+
+def too_large_text(limit: int, declared: int | None) -> tuple[str, str]:
+    """(message, hint) for a body over the ``limit`` (``declared``: the size its headers
+    announce, when they do)."""
+    said = f" (it declares {size_text(declared)})" if declared is not None else ""
+    return (
+        f"the response is larger than the {size_text(limit)} limit{said}; stopped reading",
+        "check that the URL serves what you expect",
+    )
 
 
 def encoding_text(kind: str, detail: str, accepted: str) -> tuple[str, str]:
@@ -159,8 +178,7 @@ def transport_text(
 ) -> tuple[str, str | None, str, bool]:
     """(message, hint, code, transient) for a failed connection: DNS, TLS, refused,
     timed out. Transient ones are worth a retry."""
-    where = f"point `{option}:` at a local folder" if option else "use a local copy"
-    hint = f"check the URL or your network, or {where}"
+    hint = f"check the URL or your network, or {_local_copy(option)}"
     if isinstance(exc, httpx.TimeoutException):
         what = (
             "connecting timed out"
@@ -191,3 +209,17 @@ def transport_text(
     else:
         reason = f"the connection failed ({exc_text(cause or exc)})"
     return f"cannot reach {host}: {reason}", hint, "remote-unreachable", True
+
+
+def deadline_text(host: str | None, seconds: float, option: str | None) -> tuple[str, str]:
+    """(message, hint) for a fetch with no complete response within its deadline."""
+    return (
+        f"no complete response from {host} within {seconds:g} s "
+        "(connection, headers and body together); stopped waiting",
+        f"the server is stalled or far too slow; try again later, or {_local_copy(option)}",
+    )
+
+
+def _local_copy(option: str | None) -> str:
+    """The way around a server that fails, for a hint: the option's local alternative."""
+    return f"point `{option}:` at a local folder" if option else "use a local copy"

@@ -13,6 +13,8 @@ Two halves, and both the redactor and the scan use both (through ``redact.Redact
   for escapes of escapes (each layer). The literal forms are looked for in the text and
   in each layer.
 
+The literal forms of all secrets are matched as one regex, :func:`trie_alternatives`.
+
 Why a decoded view and not a list of encoded forms: an encoder may escape any subset of a
 secret's characters (a JSON serializer that escapes ``<`` ``>`` ``&`` only, one that
 escapes everything, ``encodeURIComponent`` leaving ``!'()*~`` alone, ``URLEncoder``
@@ -29,8 +31,9 @@ import html
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 MIN_FRAGMENT = 8  # shorter base64 fragments would match unrelated text
 MAX_PASSES = 4  # escapes of escapes undone; each pass only shrinks the text
@@ -63,7 +66,7 @@ def fold(text: str) -> str:
 
 def literal_forms(secret: str) -> Iterator[tuple[str, str]]:
     """Every form of ``secret`` that decoding cannot reveal, with a label for each. With
-    :func:`decode`, these are every form the redactor and the scan recognise."""
+    :func:`layers`, these are every form the redactor and the scan recognise."""
     raw = secret.encode()
     yield secret, "as is"
     for form in base64_forms(raw):
@@ -82,6 +85,43 @@ def base64_forms(raw: bytes) -> list[str]:
     standard = base64.b64encode(raw).decode()
     urlsafe = base64.urlsafe_b64encode(raw).decode()
     return [standard, standard.rstrip("="), urlsafe, urlsafe.rstrip("=")]
+
+
+def trie_alternatives(words: Iterable[str]) -> list[str]:
+    """Top-level regex alternatives matching any of ``words``, longest first at a position.
+
+    A trie keeps the engine's work per position small (one character test per distinct
+    first character instead of one per word); chains without branches become literals."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> list[str]:
+        out = []
+        for char in sorted(k for k in node if k):
+            chain, child = [char], node[char]
+            while len(child) == 1 and "" not in child:
+                (char, child), *_ = child.items()
+                chain.append(char)
+            out.append(_literal("".join(chain)) + subpattern(child))
+        return out
+
+    def subpattern(node: dict[str, Any]) -> str:
+        inner = branches(node)
+        if not inner:
+            return ""
+        body = inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branches(root)
+
+
+def _literal(text: str) -> str:
+    """A regex matching ``text`` (folded: ``fold``), a space as space or +."""
+    return "[ +]".join(re.escape(part) for part in text.split(" "))
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from connector_docs.diagnostics import Diagnostic, did_you_mean, error, warning
+from connector_docs.inputs.locate import byte_line_col
 from connector_docs.model import SUITES, SmokeResult, SmokeRun, SmokeStatus
 from connector_docs.smoke.naming import date_from_name, renamed_example, suites_from_name
 
@@ -58,8 +59,7 @@ def decode(name: str, data: bytes, parsed: Parsed) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = byte_line_col(data, exc.start)
         parsed.fatal(
             error(
                 name,

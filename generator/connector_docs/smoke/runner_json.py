@@ -33,7 +33,7 @@ def escape_pointer(key: str) -> str:
 class JsonSource:
     """Strict JSON text (duplicate keys and NaN/Infinity are errors, every one reported)
     with lazy locations: ``jsonfile.load_strict`` and ``locate.Locator`` with smoke's
-    wording. Also reads the smoke runner's config (``connector_docs.secrets.redact``)."""
+    wording. Also reads the smoke runner's config (``connector_docs.secrets.config``)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
