@@ -7,11 +7,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.utils
-import http.server
 import itertools
 import json
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from connector_docs.model import Source
 from connector_docs.remote import fetch, policy
 
 from .conftest import EXAMPLE_CATALOG, EXAMPLE_SMOKE
+from .helpers import local_server
 
 URL = "https://registry.example/v1/connectors"
 TOKEN = "cdt_EXAMPLE_fake_4f9a1c2e7b"
@@ -565,32 +564,14 @@ def test_smoke_html_page_is_a_clear_error() -> None:
 def test_real_local_server_matches_the_local_catalog() -> None:
     body = json_body({"connectors": example_items()})
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path != "/v1/connectors":
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        if path != "/v1/connectors":
+            return 404, "text/plain", b"not found"
+        return 200, "application/json", body
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        port = server.server_address[1]
-        remote, remote_diags = sources.load_remote_catalog(
-            f"http://127.0.0.1:{port}/v1/connectors", env={}
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with local_server(answer) as base:
+        port = int(base.rsplit(":", 1)[1])
+        remote, remote_diags = sources.load_remote_catalog(f"{base}/v1/connectors", env={})
     local, local_diags = load_catalog(Path(EXAMPLE_CATALOG))
     assert [d.message for d in remote_diags] == [d.message for d in local_diags]
     assert [c.id for c in remote.connectors] == [c.id for c in local.connectors]

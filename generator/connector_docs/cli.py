@@ -98,6 +98,11 @@ audience_option = plugin_flag("audience")
 strict_option = plugin_flag("strict")
 
 
+def publish_options(command: F) -> F:
+    """The flags of the commands that publish: which catalog, which evidence, for whom."""
+    return catalog_option(smoke_option(audience_option(command)))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False), help="mkdocs.yml to read plugin options from.")
@@ -179,9 +184,7 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
 @main.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="Folder to write the Markdown pages into.")
-@catalog_option
-@smoke_option
-@audience_option
+@publish_options
 @click.pass_context
 def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
              audience: str | None) -> None:
@@ -200,22 +203,17 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     _refuse_secrets([*((spec.path, text) for spec, text in texts),
                      ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
     _emit(proj.diagnostics + render.check_templates(templates), "text")
-    root = Path(out).resolve()
-    for spec, text in texts:
-        target = (root / spec.path).resolve()
-        if not target.is_relative_to(root):  # ids are slugs; this is a second fence
-            click.echo(f"error: refusing to write outside {out}: {spec.path}", err=True)
-            sys.exit(1)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     extra = [("catalog/catalog.json", catalog_json)] + [
         (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
         for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
-    for rel, text in extra:
-        target = (root / rel).resolve()
-        if not target.is_relative_to(root):
+    files = [(spec.path, text) for spec, text in texts] + extra
+    root = Path(out).resolve()
+    targets = [((root / rel).resolve(), rel, text) for rel, text in files]
+    for target, rel, _ in targets:
+        if not target.is_relative_to(root):  # ids are slugs; this is a second fence
             click.echo(f"error: refusing to write outside {out}: {rel}", err=True)
             sys.exit(1)
+    for target, _, text in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
@@ -235,9 +233,7 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
 @main.command(name="export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="File to write catalog.json to ('-' for standard output).")
-@catalog_option
-@smoke_option
-@audience_option
+@publish_options
 @click.pass_context
 def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
                audience: str | None) -> None:

@@ -35,6 +35,7 @@ from connector_docs.remote import body as fetchbody
 from connector_docs.remote import fetch
 
 from ..conftest import EXAMPLE_SMOKE
+from ..helpers import local_server
 from .hostile import bounded, no_traceback
 
 MB = 1024 * 1024
@@ -464,36 +465,11 @@ def test_a_url_password_echoed_encoded_is_redacted() -> None:
     assert quote(password, safe="") not in diag.format() and "[REDACTED]" in diag.message
 
 
-class Echo:
-    """A registry on 127.0.0.1 answering 401 with the token it got, in three forms."""
-
-    def __init__(self) -> None:
-        import http.server
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                token = self.headers.get("authorization", "").removeprefix("Bearer ")
-                forms = [token, quote(token, safe=""), base64.b64encode(token.encode()).decode()]
-                body = ("bad token: " + " ".join(forms)).encode()
-                self.send_response(401)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.timeout = 1
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/connectors"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+def echo_token(path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+    """A registry answering 401 with the token it got, in three forms."""
+    token = headers.get("authorization", "").removeprefix("Bearer ")
+    forms = [token, quote(token, safe=""), base64.b64encode(token.encode()).decode()]
+    return 401, "text/plain", ("bad token: " + " ".join(forms)).encode()
 
 
 def test_cli_output_holds_no_form_of_an_echoed_token(
@@ -502,13 +478,9 @@ def test_cli_output_holds_no_form_of_an_echoed_token(
     from connector_docs.cli import main
 
     monkeypatch.chdir(tmp_path)
-    echo = Echo()
-    try:
-        result = bounded(
-            60, CliRunner().invoke, main, ["validate", "--catalog", echo.url], env=ENV
-        )
-    finally:
-        echo.close()
+    with local_server(echo_token) as base:
+        result = bounded(60, CliRunner().invoke, main,
+                         ["validate", "--catalog", f"{base}/v1/connectors"], env=ENV)
     output = result.output  # stdout and stderr together
     no_traceback(output)
     assert result.exit_code == 1, output

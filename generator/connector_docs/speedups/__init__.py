@@ -21,18 +21,21 @@ page store (``pagestore``)     ``GuideKey.digest``: the        on disk in ``.cac
 ``Caches.rendered``            ``GuideKey.same``               one ``mkdocs serve``
 ``Caches.lint``                page text (outlines);           one ``mkdocs serve``
                                ``GuideKey.same`` (findings)
-``site.render._env``           the override folder             until the templates'
-                                                               digest changes
+``site.render``: environment,  the override folder             until the templates'
+template checks, per-connector                                 digest changes
+overrides
 ``bytecode.ThemeBytecode``     template name and the shape     one ``mkdocs serve``
                                of its environment; Jinja
                                checks the source checksum
-``secrets.redact.ScanMemory``  lines already scanned, for one  one ``mkdocs serve``,
+``secrets.scan.ScanMemory``    lines already scanned, for one  one ``mkdocs serve``,
                                set of secrets                  bounded
 ``site.escape`` memos,         the string                      the process, bounded
 ``text._anchor``                                               (65,536 each); cleared
                                                                after a one-off build
-schema validators             the schema (``inputs.lint``)    the process
-(``fastschema``)
+``inputs.validators``          the schema (compiled by         the process
+                               ``fastschema``)
+``secrets.forms``,             an escape; a set of token       the process (forms:
+``secrets.shapes`` memos       shapes                          4,096)
 =============================  ==============================  ===========================
 
 Not caches: ``runtime`` (forked workers, the paused garbage collector) and ``verbatim``
