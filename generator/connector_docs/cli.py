@@ -65,11 +65,15 @@ def _load(opts: Options, fmt: str) -> Project:
 
 def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Project]:
     """Options and project for commands that publish: any error (or warning under
-    strict) stops them, so nothing is silently left out."""
-    opts = _options(ctx, **flags)
-    proj = load(opts)
-    if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
-        raise ConnectorDocsError(proj.diagnostics)
+    strict) stops them with exit 1, so nothing is silently left out."""
+    try:
+        opts = _options(ctx, **flags)
+        proj = load(opts)
+        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
+            raise ConnectorDocsError(proj.diagnostics)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        raise  # unreachable
     return opts, proj
 
 
@@ -189,8 +193,8 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
 def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
              audience: str | None) -> None:
     """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
+    opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
     try:
-        opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
         texts = list(zip(specs, render.render_many(specs, templates), strict=True))
@@ -238,11 +242,7 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
 def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
                audience: str | None) -> None:
     """Write the public catalog as JSON (schema: inputs/schema/catalog.schema.json)."""
-    try:
-        _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
-    except ConnectorDocsError as exc:
-        _fail(exc)
-        return
+    _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
     text = export.catalog_json(proj)
     _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
     _emit(proj.diagnostics, "text")
