@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -28,11 +29,14 @@ SUPPORT_TEXT = "Questions? Ask in [#integrations](https://chat.example.com/).\n"
 BUILTIN_SUPPORT = re.compile(r"---\n\nSupport: [^\n]*\n\Z")
 
 
-def generate(monkeypatch: pytest.MonkeyPatch, tmp: Path, templates: dict[str, str] | None
-             ) -> tuple[int, str, dict[str, str]]:
-    """`connector-docs generate` of the example project, with these override templates
-    (None: no `templates:` option): exit code, output, and the pages written."""
-    root = make_site(tmp, plugin={"templates": "overrides"} if templates is not None else {})
+def generate(monkeypatch: pytest.MonkeyPatch, tmp: Path, templates: dict[str, str] | None,
+             **site: Any) -> tuple[int, str, dict[str, str]]:
+    """`connector-docs generate` of the example project (or ``make_site(**site)``), with
+    these override templates (None: no `templates:` option): exit code, output, and the
+    pages written."""
+    plugin = {**site.pop("plugin", {}), **({"templates": "overrides"} if templates is not None
+                                          else {})}
+    root = make_site(tmp, plugin=plugin, **site)
     for name, text in (templates or {}).items():
         path = root / "overrides" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +131,26 @@ def test_a_misspelt_block_warns_with_its_line_and_the_right_name(
            "front_matter, overview," in output
     assert f"{where}:4:1: warning: text outside a block" in output
     assert written == plain  # Jinja ignored both, as the warnings say
+
+
+def test_under_strict_a_misspelt_block_fails_generate_and_writes_nothing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    for definition in (catalog / "connectors").glob("*.json"):
+        if definition.name != "parcelly.json":  # one connector that builds without warnings
+            definition.unlink()
+    shutil.rmtree(catalog / "smoke")  # a beta connector needs no evidence
+    parcelly = catalog / "connectors" / "parcelly.json"
+    parcelly.write_text(parcelly.read_text().replace('"availability": "stable"',
+                                                     '"availability": "beta"'))
+    misspelt = SUPPORT.replace("block support", "block suport")
+    code, output, written = generate(monkeypatch, tmp_path / "site",
+                                     {"connector.md.j2": misspelt},
+                                     catalog=catalog, plugin={"strict": True, "smoke": None})
+    assert code == 1, output
+    assert "block 'suport' is not a block of builtin/connector.md.j2" in output
+    assert written == {}
 
 
 def test_a_missing_parent_is_an_error_at_the_extends_line(

@@ -201,12 +201,15 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     except ConnectorDocsError as exc:
         _fail(exc)
         return
+    found = render.check_templates(templates)
+    if diagnostics.has_errors(found, strict=opts.strict):  # as the plugin's strict does
+        _fail(ConnectorDocsError(proj.diagnostics + found))
     # The site scan never sees these pages: scan them before anything is written, so a
     # catalog text holding a configured secret fails here as it fails a build.
     catalog_json = export.catalog_json(proj)
     _refuse_secrets([*((spec.path, text) for spec, text in texts),
                      ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
-    _emit(proj.diagnostics + render.check_templates(templates), "text")
+    _emit(proj.diagnostics + found, "text")
     extra = [("catalog/catalog.json", catalog_json)] + [
         (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
         for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
