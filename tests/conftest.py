@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,27 +36,50 @@ class NotInTheFastTier(Exception):
     pass
 
 
+class _Guard:
+    """Refuses while an unmarked test is set up or runs (``test``). Installed for the whole
+    session in place of ``subprocess.Popen`` (a subclass) and MkDocs' ``build`` (a
+    wrapper), so a test that patches them, or a module that imported them, keeps a
+    working original."""
+
+    test: str | None = None  # the unmarked test being set up or run, if any
+
+    @staticmethod
+    def check() -> None:
+        if _Guard.test is not None:
+            raise NotInTheFastTier(
+                f"{_Guard.test} starts a process or a MkDocs build: mark it "
+                "@pytest.mark.e2e (or its module: pytestmark = pytest.mark.e2e)")
+
+
+class _GuardedPopen(subprocess.Popen):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _Guard.check()
+        super().__init__(*args, **kwargs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import mkdocs.commands.build
+
+    build = mkdocs.commands.build.build
+
+    def guarded_build(*args: Any, **kwargs: Any) -> Any:
+        _Guard.check()
+        return build(*args, **kwargs)
+
+    subprocess.Popen = _GuardedPopen  # type: ignore[misc]
+    mkdocs.commands.build.build = guarded_build
+
+
 @contextmanager
 def _fast_tier_guard(item: pytest.Item) -> Iterator[None]:
     """Around an unmarked test's setup (its fixtures, module-wide ones included) and
     call: starting a process or a MkDocs build fails it."""
-    if item.get_closest_marker("e2e") is not None:
-        yield
-        return
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise NotInTheFastTier(
-            f"{item.nodeid} starts a process or a MkDocs build: mark it @pytest.mark.e2e "
-            "(or its module: pytestmark = pytest.mark.e2e)")
-
-    import mkdocs.commands.build
-
-    saved = subprocess.Popen, mkdocs.commands.build.build
-    subprocess.Popen, mkdocs.commands.build.build = refuse, refuse
+    _Guard.test = None if item.get_closest_marker("e2e") is not None else item.nodeid
     try:
         yield
     finally:
-        subprocess.Popen, mkdocs.commands.build.build = saved
+        _Guard.test = None
 
 
 @pytest.hookimpl(wrapper=True)

@@ -61,10 +61,15 @@ class Observed:
         self.linted.clear()
 
 
+def run(opts: Options, out: Path, caches: Caches | None = None) -> Generated:
+    """What the plugin does in on_files."""
+    return build.generate(build.load(opts, caches), out, caches=caches)
+
+
 def assert_same_as_from_scratch(made: Generated, site: Path, tmp_path: Path,
                                 **changes: Any) -> None:
     """What the caches gave is byte for byte what a build without any cache writes."""
-    fresh = build.generate(options(site, **changes), tmp_path / "from-scratch")
+    fresh = run(options(site, **changes), tmp_path / "from-scratch")
     assert made.written.keys() == fresh.written.keys()
     for path, (file, _) in made.written.items():
         assert Path(file).read_bytes() == Path(fresh.written[path][0]).read_bytes(), path
@@ -119,15 +124,15 @@ def test_nothing_changed_every_cache_hits(site: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     seen = Observed(monkeypatch)
     caches, out = Caches(), tmp_path / "cache"
-    first = build.generate(options(site), out, caches=caches)
+    first = run(options(site), out, caches)
     assert GUIDE in seen.rendered and "ledgerline" in seen.linted  # it did the work once
     seen.reset()
-    again = build.generate(options(site), out, caches=caches)
+    again = run(options(site), out, caches)
     assert guides(seen.rendered) == [] and seen.linted == []  # index pages always render
     assert guide_of(again).context is guide_of(first).context
     # A new process (no serve caches) takes the guide and its findings from the store.
     seen.reset()
-    cold = build.generate(options(site), out)
+    cold = run(options(site), out)
     assert guides(seen.rendered) == [] and seen.linted == []
     assert guide_of(cold).key.digest() == guide_of(first).key.digest()
     assert cold.diagnostics == first.diagnostics
@@ -140,22 +145,37 @@ def test_each_input_of_a_guide_misses_every_cache(what: str, site: Path, tmp_pat
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     seen = Observed(monkeypatch)
     caches, out = Caches(), tmp_path / "cache"
-    before = build.generate(options(site), out, caches=caches)
+    before = run(options(site), out, caches)
     old_text = (out / GUIDE).read_text()
     changes = EDITS[what](site, monkeypatch)
     seen.reset()
-    after = build.generate(options(site, **changes), out, caches=caches)
+    after = run(options(site, **changes), out, caches)
     old, new = guide_of(before), guide_of(after)
     assert not new.key.same(old.key)
-    assert new.context is not old.context, "template context reused"
     assert GUIDE in seen.rendered, "rendered page reused"
-    assert "ledgerline" in seen.linted, "docs-lint findings reused"
+    if what == "template":  # shapes the page, not its context nor its docs-lint findings
+        assert new.context is old.context and seen.linted == []
+    else:
+        assert new.context is not old.context, "template context reused"
+        assert "ledgerline" in seen.linted, "docs-lint findings reused"
     if what in ("connector", "overlay"):  # the others are every guide's inputs
         assert guides(seen.rendered) == [GUIDE] and seen.linted == ["ledgerline"]
     assert new.key.digest() != old.key.digest(), "page store would reuse the page"
     assert (out / GUIDE).read_text() != old_text
     # And the store on disk, read by a new process, does not hand back the old page.
     seen.reset()
-    build.generate(options(site, **changes), out)
+    run(options(site, **changes), out)
     assert GUIDE not in seen.rendered  # the page written just now is the one kept
     assert_same_as_from_scratch(after, site, tmp_path, **changes)
+
+
+def test_a_template_edited_between_two_builds_of_one_process_is_used(
+        site: Path, tmp_path: Path) -> None:
+    """Compiled templates live as long as the process: a second build without serve
+    caches (a tool running MkDocs twice) must still see the edit, and the page store
+    must not keep the page rendered from the old template under the new key."""
+    out = tmp_path / "cache"
+    run(options(site), out)
+    edit_template(site, pytest.MonkeyPatch())
+    run(options(site), out)
+    assert (out / GUIDE).read_text().endswith("<!-- edited -->\n")

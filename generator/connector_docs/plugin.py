@@ -52,7 +52,8 @@ def _mkdocs_option(option: Field[Any]) -> Any:
 
 # The plugin's options as MkDocs reads them, made from their one declaration.
 ConnectorDocsConfig: type[Config] = type(
-    "ConnectorDocsConfig", (Config,), {o.name: _mkdocs_option(o) for o in PLUGIN_OPTIONS})
+    "ConnectorDocsConfig", (Config,),
+    {"__module__": __name__, **{o.name: _mkdocs_option(o) for o in PLUGIN_OPTIONS}})
 
 
 def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
@@ -154,12 +155,15 @@ class ConnectorDocsPlugin(_Base):
             try:
                 # The caches only pay off across the rebuilds of `mkdocs serve`; a one-off
                 # build would just hold a second copy of everything until it ends.
-                made = build.generate(self.options, self.cache_dir,
-                                      [f.src_uri for f in files],
-                                      self.caches if self.serving else None)
+                caches = self.caches if self.serving else None
+                proj = build.load(self.options, caches)
+                # Set before rendering: a build that fails while writing pages scans the
+                # cache folder with it (on_build_error).
+                self.redactor = proj.redactor
+                made = build.generate(proj, self.cache_dir, [f.src_uri for f in files],
+                                      caches)
             except ConnectorDocsError as exc:
                 raise PluginError(str(exc)) from None
-            self.redactor = made.project.redactor
             # MkDocs' own --strict counts warnings per build: then every build logs them.
             report(made.diagnostics, self.options.strict,
                    usable=bool(made.project.catalog.connectors)

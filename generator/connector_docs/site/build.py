@@ -47,15 +47,23 @@ class Generated:
     diagnostics: list[Diagnostic]
 
 
-def generate(options: Options, cache_dir: Path, other_files: Iterable[str] = (),
+def load(options: Options, caches: Caches | None = None) -> Project:
+    """The project (its redactor is what a failed build scans the cache folder with)."""
+    return project.load(options, cache=caches.load if caches else None)
+
+
+def generate(proj: Project, cache_dir: Path, other_files: Iterable[str] = (),
              caches: Caches | None = None) -> Generated:
-    """Load, plan, render into ``cache_dir`` (only what changed) and lint. ``other_files``:
-    the site's own pages (links to them are not broken). Raises ``ConnectorDocsError``."""
-    proj = project.load(options, cache=caches.load if caches else None)
+    """Plan, render into ``cache_dir`` (only what changed) and lint. ``other_files``: the
+    site's own pages (links to them are not broken). Raises ``ConnectorDocsError``."""
+    options = proj.options
     override = str(options.path(options.templates)) if options.templates else None
     templates = render.templates_digest(override)
-    if caches is not None and templates != caches.templates:  # a template was edited
+    # Compiled templates live as long as the process: a build without serve caches may
+    # follow another in the same process (tests, a tool calling MkDocs twice) after an edit.
+    if caches is None or templates != caches.templates:
         render.clear_cache()
+    if caches is not None:
         caches.templates = templates
     specs = pages.plan(proj, caches.contexts if caches else None,
                        build=pagestore.code_digest() + templates)

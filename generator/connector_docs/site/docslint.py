@@ -117,7 +117,7 @@ def content_gaps(project: Project, cache: LintCache | None = None,
     kept = cache.connectors if cache is not None else {}
     known = known or {}
     todo = [c for c in conns if c.id not in known and (
-        c.id not in kept or not keys[c.id].same(kept[c.id][0]))]
+        c.id not in kept or not keys[c.id].same(kept[c.id][0], build=False))]
     found = fork_map(partial(_gaps_of, project), todo, min_items=PARALLEL_MIN_CONNECTORS)
     if cache is not None:
         for conn, diags in zip(todo, found, strict=True):

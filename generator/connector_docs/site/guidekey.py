@@ -1,9 +1,10 @@
 """One key per connector guide: everything its page, its template context and its
 docs-lint findings are made from.
 
-Every cache of guides compares this key and nothing else: the template contexts and the
-docs-lint findings kept by `mkdocs serve` (:meth:`GuideKey.same`), the rendered pages it
-keeps (same), and the page store on disk (:meth:`GuideKey.digest`). A new input to a
+Every cache of guides compares this key and nothing else: the rendered pages `mkdocs
+serve` keeps (:meth:`GuideKey.same`), its template contexts and docs-lint findings (the
+same, without ``build``: neither depends on templates or code), and the page store on
+disk (:meth:`GuideKey.digest`). A new input to a
 guide is one new field here; ``tests/test_guidekey.py`` changes each field in turn and
 checks that every cache misses.
 """
@@ -31,13 +32,15 @@ class GuideKey:
     audience: str
     build: str
 
-    def same(self, other: GuideKey | None) -> bool:
+    def same(self, other: GuideKey | None, *, build: bool = True) -> bool:
         """In-process caches: the connector by identity (the load cache hands back the same
         object while its files are unchanged; comparing by value would walk every
-        parameter schema), the rest by value."""
+        parameter schema), the rest by value; ``build=False`` for what templates and code
+        do not shape (contexts, docs-lint findings)."""
         return other is not None and other.connector is self.connector and (
-            (self.decision, self.overlay, self.audience, self.build)
-            == (other.decision, other.overlay, other.audience, other.build))
+            (self.decision, self.overlay, self.audience)
+            == (other.decision, other.overlay, other.audience)) and (
+            not build or self.build == other.build)
 
     def digest(self) -> str | None:
         """The same key across processes (the page store): the connector by its files'

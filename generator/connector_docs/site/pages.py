@@ -203,7 +203,7 @@ def _cached_context(project: Project, conn: Connector, key: GuideKey,
     if cache is None:
         return connector_context(project, conn)
     hit = cache.get(conn.id)
-    if hit is not None and key.same(hit[0]):
+    if hit is not None and key.same(hit[0], build=False):
         return hit[1]
     context = connector_context(project, conn)
     cache[conn.id] = (key, context)

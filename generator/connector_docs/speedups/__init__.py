@@ -17,10 +17,12 @@ page store (``pagestore``)     ``GuideKey.digest``: the        on disk in ``.cac
 ``site.build.Caches.load``     each connector file's stamp     one ``mkdocs serve``
                                (path, mtime, size)
 ``Caches.contexts``            ``GuideKey.same`` (connector    one ``mkdocs serve``
-                               by identity, rest by value)
+                               by identity, rest by value;
+                               templates and code aside)
 ``Caches.rendered``            ``GuideKey.same``               one ``mkdocs serve``
 ``Caches.lint``                page text (outlines);           one ``mkdocs serve``
-                               ``GuideKey.same`` (findings)
+                               ``GuideKey.same`` (findings,
+                               templates and code aside)
 ``site.render``: environment,  the override folder             until the templates'
 template checks, per-connector                                 digest changes
 overrides
