@@ -46,6 +46,9 @@ def _mkdocs_option(option: Field[Any]) -> Any:
     found, default = option_spec(option), option.default
     if found.kind == "choice":
         return c.Choice(found.choices, default=default)
+    if found.kind == "pointers":
+        return c.ListOfItems(c.Type(str), default=list(default) if isinstance(default, tuple)
+                           else [])
     kind = {"bool": bool, "int": int}.get(found.kind, str)
     return c.Type(kind, default=default) if default is not None else c.Optional(c.Type(kind))
 
