@@ -19,7 +19,7 @@ from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
 from connector_docs.options import spec as option_spec
-from connector_docs.project import Project, load
+from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
@@ -244,6 +244,7 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
     (the site scan never sees files written outside a build)."""
     leaks = scan_texts(texts, proj.redactor, f"in {what}")
     if leaks:
+        leaks = trace_secrets(leaks, proj.options, proj.redactor)
         _emit(leaks, "text")
         click.echo(f"error: secret scan: credentials found in {what}; nothing was written",
                    err=True)

@@ -20,6 +20,7 @@ from connector_docs.model import Catalog, SmokeRun
 from connector_docs.options import Options
 from connector_docs.remote.fetch import TOKEN_ENV
 from connector_docs.secrets.fields import Overrides
+from connector_docs.secrets.origin import trace
 from connector_docs.secrets.redact import Redactor
 
 
@@ -132,6 +133,23 @@ def load(opts: Options, *, with_overlays: bool = True,
     diags = redacted(locate(diags), redactor)
     return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
                    config_broken, errors)
+
+
+def input_roots(opts: Options) -> list[tuple[str, Path]]:
+    """The local inputs a secret on a page can come from, as (what, file or folder):
+    searched by ``secrets.origin.trace`` when the site scan fails."""
+    roots = [("catalog file", opts.catalog), ("smoke file", opts.smoke),
+             ("docs file", opts.docs_dir), ("template", opts.templates)]
+    return [(what, opts.path(value)) for what, value in roots
+            if value and not opts.is_url(value)]
+
+
+def trace_secrets(problems: list[Diagnostic], opts: Options, redactor: Redactor
+                  ) -> list[Diagnostic]:
+    """The site scan's ``problems`` with the inputs that hold each secret in their
+    hints (``secrets.origin.trace``); the smoke config itself is not searched."""
+    skip = [opts.path(opts.smoke_config)] if opts.smoke_config else []
+    return trace(problems, redactor, input_roots(opts), skip)
 
 
 def locate(diags: list[Diagnostic]) -> list[Diagnostic]:
