@@ -238,7 +238,12 @@ def test_a_scan_error_names_the_input_that_holds_the_value(tmp_path: Path) -> No
     server, token, slack = (next(d for d in traced if word in d.message)
                             for word in ("serverUrl", "accessToken", "Slack"))
     assert f"catalog file {catalog}/tableau/definition.json:3:15 (at /baseUrl)" in server.hint
-    assert "`not_secret:`" in server.hint
+    assert "`not_secret:`" in server.hint  # not told it is listed under secret
+    assert "`not_secret:`" in token.hint  # a credential shape, but the user decides
+    (listed,) = trace(problems[:1], redactor, [("catalog file", catalog)], listed=Overrides(
+        secret=("/tableau/credentials/serverUrl",)))
+    assert "not_secret" not in (listed.hint or "") and "listed under `secret:`" in (
+        listed.hint or "")
     assert f"docs file {overlay}/salesforce.md:3:6" in token.hint
     assert "no catalog, smoke, docs or template file holds it" in slack.hint
     assert "not_secret" not in slack.hint  # a token shape: no config field to mark

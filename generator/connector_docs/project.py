@@ -149,7 +149,8 @@ def trace_secrets(problems: list[Diagnostic], opts: Options, redactor: Redactor
     """The site scan's ``problems`` with the inputs that hold each secret in their
     hints (``secrets.origin.trace``); the smoke config itself is not searched."""
     skip = [opts.path(opts.smoke_config)] if opts.smoke_config else []
-    return trace(problems, redactor, input_roots(opts), skip)
+    return trace(problems, redactor, input_roots(opts), skip,
+                 Overrides(secret=opts.secret, not_secret=opts.not_secret))
 
 
 def locate(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -127,7 +127,7 @@ def test_an_endpoint_listed_as_secret_fails_where_the_catalog_has_it(
     log = failed(root)
     assert "smoke-config value /tableau/credentials/serverUrl" in log
     assert f"catalog file {catalog / 'tableau' / 'definition.json'}:" in log
-    assert "(at /baseUrl)" in log
+    assert "(at /baseUrl)" in log and "listed under `secret:`" in log
     assert "secret lists '/tableau/credentials/hots'" in log
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from connector_docs.diagnostics import Diagnostic
 from connector_docs.inputs.locate import line_col, pointer_join
+from connector_docs.secrets.fields import NO_OVERRIDES, Overrides
 from connector_docs.secrets.redact import Redactor
 
 TRACED_SUFFIXES = (".json", ".md", ".j2", ".html", ".htm", ".txt", ".log", ".xml", ".yml",
@@ -27,17 +28,18 @@ TRACED_SUFFIXES = (".json", ".md", ".j2", ".html", ".htm", ".txt", ".log", ".xml
 MAX_TRACED_BYTES = 20 * 1024 * 1024  # per file
 MAX_TRACED_FILES = 50_000
 MAX_PLACES = 3  # shown per secret; the rest are counted
-CONFIG_PREFIX = "smoke-config "
+CONFIG_VALUE = "smoke-config value "
 PUBLIC_HINT = ("if this value is public (an instance URL, a region), list its pointer "
                "under `not_secret:` in mkdocs.yml (or --not-secret)")
 
 
 def trace(problems: list[Diagnostic], redactor: Redactor,
-          inputs: Sequence[tuple[str, Path]], skip: Sequence[Path] = ()
-          ) -> list[Diagnostic]:
+          inputs: Sequence[tuple[str, Path]], skip: Sequence[Path] = (),
+          listed: Overrides = NO_OVERRIDES) -> list[Diagnostic]:
     """``problems`` (the site scan's) with each hint saying which of ``inputs`` ((what it
     is, file or folder) pairs) hold the secret, and what to do. ``skip``: files not to
-    search (the smoke config itself holds every configured secret)."""
+    search (the smoke config itself holds every configured secret); ``listed``: the
+    user's pointers (a value listed under ``secret`` gets no ``not_secret`` advice)."""
     if not problems:
         return problems
     places = _places(redactor, inputs, {p.resolve() for p in skip})
@@ -45,8 +47,10 @@ def trace(problems: list[Diagnostic], redactor: Redactor,
     for problem in problems:
         key = next((k for k in sorted(places, key=len, reverse=True)
                     if problem.message.startswith(k + " ")), _key(problem.message))
+        public = key.startswith(CONFIG_VALUE) and listed.match(
+            listed.secret, key[len(CONFIG_VALUE):]) is None
         out.append(dataclasses.replace(problem, hint=_hint(key, places.get(key, []),
-                                                           redactor)))
+                                                           redactor, public)))
     return out
 
 
@@ -56,8 +60,7 @@ def _key(description: str) -> str:
     return description.split(" (", 1)[0]
 
 
-def _hint(key: str, found: list[str], redactor: Redactor) -> str:
-    config = key.startswith(CONFIG_PREFIX)
+def _hint(key: str, found: list[str], redactor: Redactor, may_be_public: bool) -> str:
     if found:
         shown = "; ".join(redactor.redact(place) for place in found[:MAX_PLACES])
         more = f" and {len(found) - MAX_PLACES} more" if len(found) > MAX_PLACES else ""
@@ -65,8 +68,10 @@ def _hint(key: str, found: list[str], redactor: Redactor) -> str:
     else:
         text = ("no catalog, smoke, docs or template file holds it as written: look at "
                 "the theme, other plugins and mkdocs.yml")
-    if config:
+    if may_be_public:
         return f"{text}, or {PUBLIC_HINT}; a real credential must be rotated"
+    if key.startswith(CONFIG_VALUE):
+        return f"{text}; the value is listed under `secret:`, so it may not be published"
     return f"{text}; a real credential must be rotated"
 
 
