@@ -11,15 +11,19 @@ from connector_docs.diagnostics import ConnectorDocsError
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping, spec
 from connector_docs.plugin import ConnectorDocsPlugin
 
-BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone"}
-WRONG_TYPE = {**BAD, "int": "14"}  # MkDocs checks types; the range is ours (on_config)
+BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone",
+       "pointers": ["tableau/credentials/serverUrl"]}
+# MkDocs checks types; the range (and a pointer's shape) is ours (on_config)
+WRONG_TYPE = {**BAD, "int": "14", "pointers": "/tableau/credentials/serverUrl"}
 
 
 def test_mkdocs_reads_every_declared_option_with_its_default() -> None:
     plugin = ConnectorDocsPlugin()
     errors, warnings = plugin.load_config({})
     assert errors == [] and warnings == []
-    assert dict(plugin.config) == {o.name: o.default for o in PLUGIN_OPTIONS}
+    assert dict(plugin.config) == {  # a list in mkdocs.yml, a tuple in frozen Options
+        o.name: list(o.default) if isinstance(o.default, tuple) else o.default
+        for o in PLUGIN_OPTIONS}
     # MkDocs' own settings are not plugin options.
     assert {f.name for f in fields(Options)} - {o.name for o in PLUGIN_OPTIONS} == {
         "base_dir", "docs_dir", "use_directory_urls"}

@@ -19,7 +19,7 @@ from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
 from connector_docs.options import spec as option_spec
-from connector_docs.project import Project, load
+from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
@@ -93,6 +93,9 @@ def plugin_flag(name: str) -> Callable[[F], F]:
         return click.option(flag, type=click.Choice(found.choices), help=text)
     if found.kind == "int":
         return click.option(flag, type=click.IntRange(min=0), help=text)
+    if found.kind == "pointers":
+        return click.option(flag, multiple=True, metavar="POINTER",
+                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
     return click.option(flag, help=text)
 
 
@@ -100,11 +103,19 @@ catalog_option = plugin_flag("catalog")
 smoke_option = plugin_flag("smoke")
 audience_option = plugin_flag("audience")
 strict_option = plugin_flag("strict")
+not_secret_option = plugin_flag("not_secret")
+secret_option = plugin_flag("secret")
+
+
+def secret_options(command: F) -> F:
+    """Which smoke-config values are secrets (the site scan of what is written)."""
+    return not_secret_option(secret_option(command))
 
 
 def publish_options(command: F) -> F:
-    """The flags of the commands that publish: which catalog, which evidence, for whom."""
-    return catalog_option(smoke_option(audience_option(command)))
+    """The flags of the commands that publish: which catalog, which evidence, for whom,
+    and which smoke-config values are secrets."""
+    return catalog_option(smoke_option(audience_option(secret_options(command))))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,14 +137,17 @@ def main(ctx: click.Context, config_file: str) -> None:
 @catalog_option
 @smoke_option
 @strict_option
+@secret_options
 @format_option
 @click.option("--docs", is_flag=True, help="Also lint the documentation (overlays, codes).")
 @click.pass_context
 def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict: bool | None,
-             fmt: str, docs: bool) -> None:
+             fmt: str, docs: bool, not_secret: tuple[str, ...],
+             secret: tuple[str, ...]) -> None:
     """Check the catalog (and smoke results): every problem, with its location."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict)
+        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict,
+                        not_secret=not_secret, secret=secret)
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         return
@@ -191,9 +205,11 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
 @publish_options
 @click.pass_context
 def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
-             audience: str | None) -> None:
+             audience: str | None, not_secret: tuple[str, ...],
+             secret: tuple[str, ...]) -> None:
     """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
-    opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
+    opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience,
+                                   not_secret=not_secret, secret=secret)
     try:
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
@@ -231,6 +247,7 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
     (the site scan never sees files written outside a build)."""
     leaks = scan_texts(texts, proj.redactor, f"in {what}")
     if leaks:
+        leaks = trace_secrets(leaks, proj.options, proj.redactor)
         _emit(leaks, "text")
         click.echo(f"error: secret scan: credentials found in {what}; nothing was written",
                    err=True)
@@ -243,9 +260,11 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
 @publish_options
 @click.pass_context
 def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
-               audience: str | None) -> None:
+               audience: str | None, not_secret: tuple[str, ...],
+               secret: tuple[str, ...]) -> None:
     """Write the public catalog as JSON (schema: inputs/schema/catalog.schema.json)."""
-    _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience)
+    _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience,
+                                not_secret=not_secret, secret=secret)
     text = export.catalog_json(proj)
     _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
     _emit(proj.diagnostics, "text")

@@ -23,7 +23,8 @@ PLUGIN_NAMES = ("connector-docs", "connector_docs")
 @dataclass(frozen=True)
 class Spec:
     """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``bool``,
-    ``int`` (a whole number >= 0) or ``choice`` (one of ``choices``)."""
+    ``int`` (a whole number >= 0), ``choice`` (one of ``choices``) or ``pointers`` (a list
+    of JSON pointers or globs: a tuple of strings, each starting with ``/`` or ``*``)."""
 
     kind: str
     help: str
@@ -50,6 +51,12 @@ class Options:
     strict: bool = _option(False, "bool", "Treat warnings as errors.")
     templates: str | None = _option(
         None, "path", "A folder of templates that override the built-in ones.")
+    not_secret: tuple[str, ...] = _option(
+        (), "pointers", "Smoke-config values that are not secrets (JSON pointers or globs, "
+        "e.g. /tableau/credentials/serverUrl): neither redacted nor scanned for.")
+    secret: tuple[str, ...] = _option(
+        (), "pointers", "Smoke-config values that are secrets whatever their key (JSON "
+        "pointers or globs, e.g. /salesforce/credentials/instanceUrl).")
     search_parameters: bool = _option(
         True, "bool", "Put the guides' parameter tables in the site search (about half "
         "its index).")
@@ -119,13 +126,18 @@ def from_mapping(raw: dict[str, Any], where: str, base_dir: str,
         if key not in known:
             hint = did_you_mean(key, known)
             problems.append(error(where, f"unknown plugin option '{key}'", hint=hint))
-    values = {k: v for k, v in raw.items() if k in known and v is not None}
+    values = {k: _value(v) for k, v in raw.items() if k in known and v is not None}
     opts = Options(base_dir=base_dir, docs_dir=docs_dir,
                    use_directory_urls=use_directory_urls, **values)
     problems += validate(opts, where)
     if problems:
         raise ConnectorDocsError(problems)
     return opts
+
+
+def _value(value: Any) -> Any:
+    """A list (YAML's, MkDocs') as the frozen options keep it: a tuple."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def validate(opts: Options, where: str) -> list[Any]:
@@ -143,7 +155,17 @@ def validate(opts: Options, where: str) -> list[Any]:
             problems.append(error(where, f"{name} must be a whole number >= 0"))
         elif kind == "path" and value is not None and not isinstance(value, str):
             problems.append(error(where, f"{name} must be a path or URL string"))
+        elif kind == "pointers" and not _pointers(value):
+            problems.append(error(
+                where, f"{name} must be a list of JSON pointers into the smoke config "
+                f"(each starting with / or a glob *), not {value!r}",
+                hint=f"e.g. {name}: [/tableau/credentials/serverUrl]"))
     return problems
+
+
+def _pointers(value: Any) -> bool:
+    return isinstance(value, tuple) and all(
+        isinstance(item, str) and item.startswith(("/", "*")) for item in value)
 
 
 def from_mkdocs_yml(path: Path) -> Options:
@@ -172,8 +194,9 @@ def from_mkdocs_yml(path: Path) -> Options:
 
 
 def override(opts: Options, **flags: Any) -> Options:
-    """Apply CLI flags that were given (None means not given)."""
-    given = {k: v for k, v in flags.items() if v is not None}
+    """Apply CLI flags that were given (None, or no value of a repeatable flag, means
+    not given)."""
+    given = {k: _value(v) for k, v in flags.items() if v is not None and v != ()}
     merged = replace(opts, **given)
     problems = validate(merged, "command line")
     if problems:

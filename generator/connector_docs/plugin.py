@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping
 from connector_docs.options import spec as option_spec
+from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
 from connector_docs.secrets.scan import ScanMemory, scan_site
 from connector_docs.site import build, escape, export, pages, render
@@ -46,6 +47,9 @@ def _mkdocs_option(option: Field[Any]) -> Any:
     found, default = option_spec(option), option.default
     if found.kind == "choice":
         return c.Choice(found.choices, default=default)
+    if found.kind == "pointers":
+        return c.ListOfItems(c.Type(str), default=list(default) if isinstance(default, tuple)
+                           else [])
     kind = {"bool": bool, "int": int}.get(found.kind, str)
     return c.Type(kind, default=default) if default is not None else c.Optional(c.Type(kind))
 
@@ -306,6 +310,8 @@ class ConnectorDocsPlugin(_Base):
         problems = scan_site(Path(config.site_dir), self.redactor, since=since,
                              derived=("search/search_index.json",) if self.serving else (),
                              memory=self.scan_memory if self.serving else None)
+        if problems and self.options is not None:  # which input holds it (slow: only now)
+            problems = trace_secrets(problems, self.options, self.redactor)
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
             # dev server could publish them: neither the site nor the generated Markdown

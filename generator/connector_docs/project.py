@@ -12,13 +12,15 @@ from pathlib import Path
 
 from connector_docs import smoke
 from connector_docs.decisions import policy, troubleshoot
-from connector_docs.diagnostics import Diagnostic
+from connector_docs.diagnostics import Diagnostic, warning
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs import overlay as overlay_mod
 from connector_docs.inputs.locate import FileLocator
 from connector_docs.model import Catalog, SmokeRun
 from connector_docs.options import Options
 from connector_docs.remote.fetch import TOKEN_ENV
+from connector_docs.secrets.fields import Overrides
+from connector_docs.secrets.origin import trace
 from connector_docs.secrets.redact import Redactor
 
 
@@ -97,9 +99,14 @@ def load(opts: Options, *, with_overlays: bool = True,
     redactor = Redactor()
     config_broken = False
     if opts.smoke_config:
-        redactor, more = Redactor.from_config(opts.path(opts.smoke_config))
+        overrides = Overrides(secret=opts.secret, not_secret=opts.not_secret)
+        redactor, more = Redactor.from_config(opts.path(opts.smoke_config), overrides)
         config_broken = any(d.is_error for d in more)
         diags += more
+    elif opts.secret or opts.not_secret:
+        diags.append(warning("connector-docs", "secret and not_secret name values of the "
+                             "smoke config, and no smoke_config is set: they do nothing",
+                             code="secret-pointer"))
     # The registry token is a secret of this build too: a registry that echoes it into
     # a definition or a run must not get it published (the fetch session redacts its own
     # messages; this covers the data it hands on, and the final site scan).
@@ -126,6 +133,24 @@ def load(opts: Options, *, with_overlays: bool = True,
     diags = redacted(locate(diags), redactor)
     return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
                    config_broken, errors)
+
+
+def input_roots(opts: Options) -> list[tuple[str, Path]]:
+    """The local inputs a secret on a page can come from, as (what, file or folder):
+    searched by ``secrets.origin.trace`` when the site scan fails."""
+    roots = [("catalog file", opts.catalog), ("smoke file", opts.smoke),
+             ("docs file", opts.docs_dir), ("template", opts.templates)]
+    return [(what, opts.path(value)) for what, value in roots
+            if value and not opts.is_url(value)]
+
+
+def trace_secrets(problems: list[Diagnostic], opts: Options, redactor: Redactor
+                  ) -> list[Diagnostic]:
+    """The site scan's ``problems`` with the inputs that hold each secret in their
+    hints (``secrets.origin.trace``); the smoke config itself is not searched."""
+    skip = [opts.path(opts.smoke_config)] if opts.smoke_config else []
+    return trace(problems, redactor, input_roots(opts), skip,
+                 Overrides(secret=opts.secret, not_secret=opts.not_secret))
 
 
 def locate(diags: list[Diagnostic]) -> list[Diagnostic]:

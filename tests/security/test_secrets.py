@@ -35,7 +35,9 @@ CREDENTIALS = {
     "password": "p@ss w/rd:&<\"'>\u00fcn\u00ef-42",  # every encoding of it differs
     "clientSecret": "cs_PLANTED_0123456789abcdef",
 }
-EXTRA = {"tenant": "tenant-PLANTED-4411", "pem": "-----BEGIN KEY-----\nMIIPLANTEDline1abcdefgh\n"}
+# (a bare "tenant" is endpoint-shaped, public: secrets/fields.py)
+EXTRA = {"tenantToken": "tenant-PLANTED-4411",
+         "pem": "-----BEGIN KEY-----\nMIIPLANTEDline1abcdefgh\n"}
 CONFIG = {"vault": {"credentials": CREDENTIALS, "additionalConfig": EXTRA}}
 # Token shapes, with the part that must never be shown.
 SHAPES = {
@@ -74,7 +76,7 @@ def encodings(secret: str) -> list[str]:
 
 
 def secret_values() -> list[str]:
-    values = [*CREDENTIALS.values(), EXTRA["tenant"], "MIIPLANTEDline1abcdefgh"]
+    values = [*CREDENTIALS.values(), EXTRA["tenantToken"], "MIIPLANTEDline1abcdefgh"]
     return values
 
 
@@ -232,7 +234,7 @@ def test_a_secret_planted_after_the_build_is_caught(
     sitemap.write_bytes(
         gzip.compress(
             gzip.decompress(sitemap.read_bytes()).replace(
-                b"</urlset>", f"<url><loc>{EXTRA['tenant']}</loc></url></urlset>".encode()
+                b"</urlset>", f"<url><loc>{EXTRA['tenantToken']}</loc></url></urlset>".encode()
             )
         )
     )

@@ -1,9 +1,13 @@
 """The smoke runner's credentials file: which of its values are secrets.
 
-Every value under ``credentials`` and ``additionalConfig`` of each connector's entry is
-one (nested objects and lists too; numbers as JSON writes them), and so is each
-``user:password`` pair such a section holds, as HTTP Basic auth sends it. What is found is
-plain data, a :class:`ConfigSecret` each, in file order; :class:`Redactor
+The values under ``credentials`` and ``additionalConfig`` of each connector's entry
+(nested objects and lists too; numbers as JSON writes them) are classified by their keys
+(:mod:`connector_docs.secrets.fields`): credential-shaped and unknown ones are secrets,
+endpoint-shaped ones (``serverUrl``, ``region``, ``apiVersion``) are not, and the user's
+``secret`` / ``not_secret`` pointers (:class:`Overrides
+<connector_docs.secrets.fields.Overrides>`) decide over both. Each ``user:password`` pair
+such a section holds is a secret too, as HTTP Basic auth sends it. What is found is plain
+data, a :class:`ConfigSecret` each, in file order; :class:`Redactor
 <connector_docs.secrets.redact.Redactor>` makes their forms. Diagnostics are located in
 the file and name where a value is, never the value.
 """
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connector_docs.diagnostics import Diagnostic, Severity, error, warning
+from connector_docs.diagnostics import Diagnostic, Severity, did_you_mean, error, warning
 from connector_docs.inputs.locate import byte_line_col
+from connector_docs.secrets.fields import NO_OVERRIDES, Overrides, is_glob, path_kind
 from connector_docs.smoke import JsonSource, escape_pointer
 
 MIN_SECRET_LENGTH = 4
@@ -35,9 +40,23 @@ class ConfigSecret:
     value: str
     label: str
     basic_pair: bool = False  # "user:password": secret in its base64 forms only
+    pointer: str = ""  # where it is in the file
 
 
-def read_config(path: Path) -> tuple[list[ConfigSecret], list[Diagnostic]]:
+@dataclass
+class _Walk:
+    """What one pass over the config collects."""
+
+    name: str
+    overrides: Overrides
+    secrets: list[ConfigSecret] = dataclasses.field(default_factory=list)
+    diags: list[Diagnostic] = dataclasses.field(default_factory=list)
+    pointers: list[str] = dataclasses.field(default_factory=list)  # every value's
+    used: set[str] = dataclasses.field(default_factory=set)  # patterns that matched
+
+
+def read_config(path: Path, overrides: Overrides = NO_OVERRIDES
+                ) -> tuple[list[ConfigSecret], list[Diagnostic]]:
     """The secrets in the smoke runner's credentials file. On any problem reading it: no
     secrets, and error diagnostics (so the build fails rather than leaks)."""
     name = str(path)
@@ -59,16 +78,21 @@ def read_config(path: Path) -> tuple[list[ConfigSecret], list[Diagnostic]]:
     document, diags = source.load(name)
     if diags:
         return [], diags
-    secrets, found = config_secrets(document, name)
+    secrets, found = config_secrets(document, name, overrides)
     located = []
     for diag in found:
-        line, column = source.locate(diag.pointer or "")
+        if diag.pointer is None:
+            located.append(diag)
+            continue
+        line, column = source.locate(diag.pointer)
         located.append(dataclasses.replace(diag, line=line, column=column))
     return secrets, located
 
 
-def config_secrets(data: Any, name: str) -> tuple[list[ConfigSecret], list[Diagnostic]]:
-    """The secrets in already parsed config data (``name`` is for diagnostics)."""
+def config_secrets(data: Any, name: str, overrides: Overrides = NO_OVERRIDES
+                   ) -> tuple[list[ConfigSecret], list[Diagnostic]]:
+    """The secrets in already parsed config data (``name`` is for diagnostics), and a
+    warning for each of the user's pointers that names no value."""
     if not isinstance(data, dict):
         return [], [
             error(
@@ -79,8 +103,8 @@ def config_secrets(data: Any, name: str) -> tuple[list[ConfigSecret], list[Diagn
                 code="smoke-config",
             )
         ]
-    secrets: list[ConfigSecret] = []
-    diags: list[Diagnostic] = []
+    walk = _Walk(name, overrides)
+    secrets, diags = walk.secrets, walk.diags
     for key, entry in data.items():
         app_id = str(key)
         at = f"/{escape_pointer(app_id)}"
@@ -92,30 +116,47 @@ def config_secrets(data: Any, name: str) -> tuple[list[ConfigSecret], list[Diagn
         for section in _SECTIONS:
             if section in entry:
                 where = f"{at}/{section}"
-                diags.extend(_values(entry[section], where, name, secrets))
+                _values(walk, entry[section], where, [])
                 secrets.extend(_pairs(entry[section], where))
+    for option in ("secret", "not_secret"):
+        for pattern in getattr(overrides, option):
+            if pattern not in walk.used:
+                diags.append(_unmatched(walk, option, pattern))
     return secrets, diags
 
 
-def _values(value: Any, at: str, name: str, out: list[ConfigSecret]) -> list[Diagnostic]:
-    """Every value below ``value`` (at pointer ``at``) appended to ``out``; a warning for
-    each too short to redact."""
+def _unmatched(walk: _Walk, option: str, pattern: str) -> Diagnostic:
+    hint = did_you_mean(pattern, walk.pointers) if not is_glob(pattern) else None
+    return warning(walk.name, f"{option} lists '{pattern}', which names no value under "
+                   "credentials or additionalConfig in the smoke config", code="secret-pointer",
+                   hint=hint or "a JSON pointer such as /tableau/credentials/serverUrl, "
+                   "or a glob such as */credentials/serverUrl (a glob never makes a "
+                   "credential-shaped field public)")
+
+
+def _values(walk: _Walk, value: Any, at: str, keys: list[str]) -> None:
+    """Every secret below ``value`` (at pointer ``at``, reached by ``keys``) into
+    ``walk``; a warning for each too short to redact."""
     if isinstance(value, dict):
-        found: list[Diagnostic] = []
         for key, item in value.items():
-            found += _values(item, f"{at}/{escape_pointer(str(key))}", name, out)
-        return found
+            _values(walk, item, f"{at}/{escape_pointer(str(key))}", [*keys, str(key)])
+        return
     if isinstance(value, list):
-        return [d for i, v in enumerate(value) for d in _values(v, f"{at}/{i}", name, out)]
+        for i, v in enumerate(value):
+            _values(walk, v, f"{at}/{i}", keys)
+        return
     if isinstance(value, bool) or value is None:
-        return []
+        return
+    walk.pointers.append(at)
+    if not _is_secret(walk, at, keys):
+        return
     text = value if isinstance(value, str) else json.dumps(value)
     if not text.strip():
-        return []
+        return
     if len(text.strip()) < MIN_SECRET_LENGTH:
-        return [
+        walk.diags.append(
             Diagnostic(
-                path=name,
+                path=walk.name,
                 severity=Severity.WARNING,
                 message=f"value shorter than {MIN_SECRET_LENGTH} characters "
                 "cannot be redacted safely",
@@ -123,9 +164,32 @@ def _values(value: Any, at: str, name: str, out: list[ConfigSecret]) -> list[Dia
                 hint="use a longer test credential, or make sure no output prints it",
                 code="secret-too-short",
             )
-        ]
-    out.append(ConfigSecret(text, f"smoke-config value {at}"))
-    return []
+        )
+        return
+    walk.secrets.append(ConfigSecret(text, f"smoke-config value {at}", pointer=at))
+
+
+def _is_secret(walk: _Walk, at: str, keys: list[str]) -> bool:
+    """Whether the value at ``at`` is a secret: listed under ``secret``, else by its
+    keys (``fields.path_kind``) unless listed under ``not_secret``."""
+    overrides = walk.overrides
+    listed = overrides.match(overrides.secret, at)
+    if listed is not None:
+        walk.used.add(listed)
+        return True
+    kind = path_kind(keys)
+    # A glob never makes a credential-shaped field public; an exact pointer does: the
+    # user's explicit choice, with a warning (a token's *name* may be public).
+    public = overrides.match(overrides.not_secret, at, exact_only=kind == "credential")
+    if public is None:
+        return kind != "endpoint"
+    walk.used.add(public)
+    if kind == "credential":
+        walk.diags.append(warning(
+            walk.name, "a credential-shaped field is listed under not_secret: its value "
+            "is neither redacted nor scanned for", pointer=at, code="secret-not-secret",
+            hint="make sure it is not a credential; rename the key if it is public"))
+    return False
 
 
 def _pairs(section: Any, at: str) -> list[ConfigSecret]:

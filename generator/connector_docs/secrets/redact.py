@@ -29,6 +29,7 @@ from connector_docs.secrets.config import (
     config_secrets,
     read_config,
 )
+from connector_docs.secrets.fields import NO_OVERRIDES, Overrides
 from connector_docs.secrets.forms import (
     View,
     base64_forms,
@@ -61,17 +62,20 @@ class Redactor:
             self._add(secret, f"configured secret #{number}")
 
     @classmethod
-    def from_config(cls, path: Path) -> tuple[Redactor, list[Diagnostic]]:
+    def from_config(cls, path: Path, overrides: Overrides = NO_OVERRIDES
+                    ) -> tuple[Redactor, list[Diagnostic]]:
         """Read the smoke runner's credentials file (:func:`read_config
-        <connector_docs.secrets.config.read_config>`). On any problem: a redactor for token
+        <connector_docs.secrets.config.read_config>`; ``overrides``: the user's
+        ``secret`` / ``not_secret`` pointers). On any problem: a redactor for token
         shapes only, and error diagnostics (so the build fails rather than leaks)."""
-        secrets, diags = read_config(path)
+        secrets, diags = read_config(path, overrides)
         return cls._of(secrets), diags
 
     @classmethod
-    def from_config_data(cls, data: Any, name: str) -> tuple[Redactor, list[Diagnostic]]:
+    def from_config_data(cls, data: Any, name: str, overrides: Overrides = NO_OVERRIDES
+                         ) -> tuple[Redactor, list[Diagnostic]]:
         """Collect secrets from already parsed config data (``name`` is for diagnostics)."""
-        secrets, diags = config_secrets(data, name)
+        secrets, diags = config_secrets(data, name, overrides)
         return cls._of(secrets), diags
 
     @classmethod
