@@ -127,9 +127,7 @@ def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> N
 # The parameter table as a Markdown table: what the guides were before param_table.
 MARKDOWN_PARAMS = """{% macro params_table(rows) -%}
 {% if rows %}
-| Parameter | Type | Required | Default | Allowed values | Description |
-| --- | --- | --- | --- | --- | --- |
-{{ rows|param_rows }}
+{{ rows|param_markdown }}
 {% else %}
 This operation takes no parameters.
 {% endif %}
@@ -259,8 +257,7 @@ def test_output_table_is_the_html_of_the_markdown_table(extensions: list[str],
 
 
 INDENTED = MARKDOWN_PARAMS.replace(
-    "| Parameter | Type | Required | Default | Allowed values | Description |\n"
-    "| --- | --- | --- | --- | --- | --- |\n{{ rows|param_rows }}",
+    "{{ rows|param_markdown }}",
     "!!! note\n\n{{ rows|param_table|indent(4, first=True) }}")
 
 

@@ -139,8 +139,14 @@ def param_table(rows: Iterable[ParamRow]) -> Markdown:
     return param_cells(rows).html()
 
 
+def param_markdown(rows: Iterable[ParamRow]) -> Markdown:
+    """The table of ``param_table`` in Markdown table syntax (header lines included), for
+    a template that wants Markdown to read it."""
+    return param_cells(rows).markdown()
+
+
 def output_table(rows: Sequence[ParamRow]) -> Markdown:
-    """An output table (``_params.md.j2``), made and passed through as ``param_table``:
+    """An output table (``_outputs.md.j2``), made and passed through as ``param_table``:
     the first :data:`MAX_LIST` fields (a result can be wide), then a line counting the
     others."""
     shown = output_cells(rows[:MAX_LIST]).html()

@@ -84,6 +84,7 @@ def _env(override: str | None) -> jinja2.Environment:
         anchor=anchor, meta=escape.meta_text, badge=filters.badge, h=escape.html_text,
         date=filters.datefmt, json=filters.to_json, history=filters.history_svg, md=Markdown,
         param_rows=filters.param_rows, param_table=filters.param_table,
+        param_markdown=filters.param_markdown,
         output_table=filters.output_table, sample=filters.sample, codes=filters.codes,
         texts=filters.texts, op_links=filters.op_links,
     )
