@@ -298,3 +298,22 @@ def test_parameter_tables_can_stay_out_of_the_search(tmp_path: Path) -> None:
         assert any(heading in d["title"] for d in docs)
     sizes = [(root / "site/search/search_index.json").stat().st_size for root in (shown, hidden)]
     assert sizes[1] < sizes[0]
+
+
+def test_an_unsearched_block_goes_back_into_the_finished_page() -> None:
+    """``html_block(search=False)`` (a sample output): cut like any marked block, but put
+    back with the cards, after the search indexed the page content."""
+    verbatim = Verbatim()
+    table = html_block("<table>\n<tr><td>t</td></tr>\n</table>")
+    sample = html_block('<details id="s">\n<pre>x</pre>\n</details>', search=False)
+    assert sample.splitlines()[0].endswith(" unsearched -->")
+    cut = verbatim.cut("connectors/a.md", f"{table}\n\n{sample}\n", index_page=False)
+    assert cut.count("data-connector-docs-verbatim") == 2 and "<details" not in cut
+    assert verbatim.anchors("connectors/a.md") == {"s"}
+    content, missing = verbatim.restore_content("connectors/a.md", markdown.markdown(cut))
+    assert missing == 0 and "<td>t</td>" in content and "<details" not in content
+    page, missing = verbatim.restore("connectors/a.md", f"<html>{content}</html>")
+    assert missing == 0 and '<details id="s">\n<pre>x</pre>\n</details>' in page
+    # Edited (digest no longer matches): left to Markdown like any other block.
+    edited = sample.replace(">x<", ">y<")
+    assert verbatim.cut("connectors/b.md", edited, index_page=False) == edited

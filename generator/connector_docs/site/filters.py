@@ -1,6 +1,7 @@
 """The template filters that turn values into Markdown or raw HTML: badges, the smoke
-history strip, parameter tables, bounded lists of codes and texts, dates, JSON. Every
-piece of untrusted text in them goes through ``escape``; they only compose what it made.
+history strip, parameter and output tables (columns empty in every row left out),
+sample results, bounded lists of codes and texts, dates, JSON. Every piece of untrusted
+text in them goes through ``escape``; they only compose what it made.
 """
 
 from __future__ import annotations
