@@ -116,15 +116,17 @@ def test_a_large_sample_is_cut_with_a_note() -> None:
     lines = re.search(r'language-json">(.*)</code>', out, re.S)
     assert lines is not None
     kept = lines.group(1).count("\n") + 1
-    assert kept <= filters.MAX_SAMPLE_LINES
-    assert f"… and {202 - kept} more lines" in out
+    assert 10 < kept <= filters.MAX_SAMPLE_LINES
+    assert f"Cut to its first {kept} line(s)" in out
     wide = ["x" * 3000, "y" * 3000, "z"]
-    shown, more = escape.json_lines(wide, filters.MAX_SAMPLE_LINES, filters.MAX_SAMPLE_CHARS)
-    assert len(shown) == 2 and more == 3  # "[", the first string; then the rest
-    # One line longer than the bound is still shown (something to see).
-    assert len(escape.json_lines("q" * 9000, 60, 4096)[0]) == 1
+    shown, cut = escape.json_lines(wide, filters.MAX_SAMPLE_LINES, filters.MAX_SAMPLE_CHARS)
+    assert len(shown) == 2 and cut  # "[", the first string; then the rest
+    # One line longer than the bound (a big string) is cut inside.
+    shown, cut = escape.json_lines("q" * 90_000, 60, 4096)
+    assert len(shown) == 1 and cut and len(shown[0]) < 4200 and shown[0].endswith("…")
+    assert "Cut to its first 1 line(s)" in str(filters.sample("q" * 90_000))
     small = str(filters.sample({"ok": True}))
-    assert "more lines" not in small
+    assert "Cut to" not in small and escape.json_lines({"ok": True}, 60, 4096)[1] is False
 
 
 def _connector(tmp_path: Path, scopes: list[dict[str, Any]],

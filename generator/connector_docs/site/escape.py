@@ -219,12 +219,13 @@ _JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")(?=\s*:)|("(?:[^"\\]|\\.)*")'
 _JSON_CLASS = ("nt", "s2", "mi", "kc", "p")
 
 
-def json_lines(value: object, max_lines: int, max_chars: int) -> tuple[list[Markdown], int]:
-    """``value`` (parsed JSON) pretty-printed, a line of raw HTML per line, and how many
-    lines were left out: the lines kept are the first, at most ``max_lines`` and
-    ``max_chars`` characters of JSON (at least one). Every token HTML-escaped in a
-    ``<span>`` of its Pygments class, unsafe characters dropped; for a ``<pre>`` in a raw
-    HTML block, which Markdown does not read."""
+def json_lines(value: object, max_lines: int, max_chars: int) -> tuple[list[Markdown], bool]:
+    """``value`` (parsed JSON) pretty-printed, a line of raw HTML per line, and whether it
+    was cut: the lines kept are the first, at most ``max_lines`` and ``max_chars``
+    characters of JSON (at least one line, itself cut to ``max_chars`` with an
+    ellipsis). Every token HTML-escaped in a ``<span>`` of its Pygments class, unsafe
+    characters dropped; for a ``<pre>`` in a raw HTML block, which Markdown does not
+    read."""
     lines = clean(json.dumps(value, indent=2, ensure_ascii=False)).splitlines()
     size = count = 0
     for line in lines[:max_lines]:
@@ -232,8 +233,12 @@ def json_lines(value: object, max_lines: int, max_chars: int) -> tuple[list[Mark
         if count and size > max_chars:
             break
         count += 1
+    shown = lines[:count]
+    cut = count < len(lines)
+    if len(shown[0]) > max_chars:  # one long line (a big string): cut inside it
+        shown[0], cut = shown[0][:max_chars] + "…", True
     return ([Markdown(_JSON_TOKEN.sub(_json_token, html.escape(line, quote=False)))
-             for line in lines[:count]], len(lines) - count)
+             for line in shown], cut)
 
 
 def _json_token(match: re.Match[str]) -> str:

@@ -166,9 +166,9 @@ def sample(value: Any) -> Markdown:
     pass through and to keep out of the site search (``verbatim.html_block``; Material's
     search also skips ``data-search-exclude``). Raw HTML, so it renders the same with or
     without Markdown extensions; cut past the bounds above with a note."""
-    shown, more = escape.json_lines(value, MAX_SAMPLE_LINES, MAX_SAMPLE_CHARS)
-    note = (f'\n<p class="cd-sample__more">… and {more} more lines (cut to keep the '
-            "page small).</p>" if more else "")
+    shown, cut = escape.json_lines(value, MAX_SAMPLE_LINES, MAX_SAMPLE_CHARS)
+    note = (f'\n<p class="cd-sample__more">Cut to its first {len(shown)} line(s) to keep '
+            "the page small.</p>" if cut else "")
     return Markdown(verbatim.html_block(
         '<details class="cd-sample" data-search-exclude="">\n<summary>Sample output</summary>\n'
         '<div class="highlight"><pre><code class="language-json">' + "\n".join(shown)
