@@ -81,9 +81,8 @@ def param_rows(rows: Iterable[ParamRow]) -> Markdown:
 
 
 PARAM_COLUMNS = ("Parameter", "Type", "Required", "Default", "Allowed values", "Description")
-# The columns of an output table: a subset of the parameter cells (what a result has).
+# The columns of an output table: those of the parameter table a result has.
 OUTPUT_COLUMNS = ("Field", "Type", "Description")
-_OUTPUT_CELLS = (0, 1, 5)
 # Kept even when empty in every row: the name says which row is which.
 _ALWAYS = frozenset({"Parameter", "Field", "Scope"})
 
@@ -128,8 +127,8 @@ def param_cells(rows: Iterable[ParamRow]) -> Table:
 
 def output_cells(rows: Iterable[ParamRow]) -> Table:
     """The output table (field, type, description) of ``rows``, empty columns left out."""
-    return table(OUTPUT_COLUMNS, (tuple(_param_cells(r)[i] for i in _OUTPUT_CELLS)
-                                  for r in rows))
+    return table(OUTPUT_COLUMNS, ((escape.identifier(r.name), escape.cell(r.type),
+                                   escape.cell(r.description)) for r in rows))
 
 
 def param_table(rows: Iterable[ParamRow]) -> Markdown:
