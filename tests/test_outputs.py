@@ -160,7 +160,7 @@ def test_scope_table_leaves_out_empty_columns(tmp_path: Path, monkeypatch: pytes
     section = text.split("## Permission scopes", 1)[1].split("\n## ", 1)[0]
     if head is None:
         assert "|" not in section and "&mdash;" not in section
-        assert "The connector requests <code>chat&#58;write</code>" in section
+        assert "Grant these scopes when you connect: <code>chat&#58;write</code>" in section
     else:
         lines = [line for line in section.splitlines() if line.startswith("|")]
         assert lines[0] == head and len(lines) == 4
