@@ -698,3 +698,57 @@ def test_narrow_screen_screenshot(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     page.screenshot(path=str(tmp_path / "catalog-narrow.png"), full_page=True)
+
+
+# For each guide table of names (parameters, outputs, scopes): the table's width, whether
+# its first Description cell ends inside the viewport, the nearest ancestor that scrolls
+# sideways (its width), and names whose code may break mid-word.
+_GUIDE_TABLES = """() => [...document.querySelectorAll("article table")]
+  .filter(t => t.querySelector("code.cd-id"))
+  .map(t => {
+    const heads = [...t.querySelectorAll("thead th")].map(th => th.textContent.trim());
+    const i = heads.indexOf("Description");
+    const cell = i < 0 ? null : t.querySelector(`tbody tr td:nth-child(${i + 1})`);
+    let box = t.parentElement;
+    while (box && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    const names = [...t.querySelectorAll("code.cd-id")].map(c => getComputedStyle(c));
+    return {
+      heads, width: t.scrollWidth,
+      described: cell ? cell.getBoundingClientRect().right <= innerWidth + 0.5 : null,
+      scrollBox: box && box !== document.documentElement && box !== document.body
+        ? box.getBoundingClientRect().right <= innerWidth + 0.5 : false,
+      breaksMidWord: names.filter(s => s.wordBreak !== "normal"
+                                       || s.overflowWrap !== "normal").length,
+    };
+  })"""
+
+
+def test_guide_tables_fit_a_phone(
+    open_tab: Callable[..., Tab], public: Site, tmp_path: Path
+) -> None:
+    """390 px: the page never scrolls sideways; each parameter or output table's
+    Description column is on screen or inside a box of its own that scrolls; names
+    wrap only where the generator put a <wbr> (after separators), not mid-word; the
+    samples are collapsed."""
+    tab = open_tab(viewport={"width": 390, "height": 844})
+    page = tab.page
+    page.goto(public.base + "connectors/ledgerline/")
+    page.wait_for_selector("article table")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
+    tables = page.evaluate(_GUIDE_TABLES)
+    assert any(len(t["heads"]) == 6 for t in tables), tables  # a wide parameter table
+    assert any(t["heads"][0] == "Field" for t in tables), tables  # an output table
+    for t in tables:
+        if t["described"] is not None:
+            assert t["described"] or t["scrollBox"], t
+        assert t["breaksMidWord"] == 0, t
+    # Narrower than the Material default (min-width 5rem a column: six were 600 px).
+    assert max(t["width"] for t in tables) < 500, tables
+    samples = page.locator("details.cd-sample")
+    assert samples.count() >= 5 and not samples.first.evaluate("d => d.open")
+    samples.first.locator("summary").click()
+    assert samples.first.locator("code.language-json .nt").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
+    page.screenshot(path=str(tmp_path / "guide-narrow.png"), full_page=True)

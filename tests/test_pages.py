@@ -162,11 +162,13 @@ def test_operation_context_reads_like_a_dict(monkeypatch: pytest.MonkeyPatch) ->
     fresh = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
     other = fresh.context["actions"][0]
     assert dict(other.items())["params"] == item["params"]
-    assert sorted(other) == ["anchor", "limits", "op", "params"] and len(other) == 4
+    assert sorted(other) == ["anchor", "limits", "op", "outputs", "params"]
+    assert len(other) == 5 and "outputs" in item and item.get("outputs") == item["outputs"]
     # ... and as attributes (how templates read them: `item.op`, `row.scope`).
     third = next(s for s in pages.plan(project) if s.path == "connectors/ledgerline.md")
     lazy = third.context["actions"][0]
     assert lazy.params == item["params"] and lazy.op is lazy["op"]
+    assert lazy.outputs == item["outputs"]
     assert lazy.limits == lazy["limits"]
     row = third.context["scopes"][0]
     assert row.scope is row["scope"] and row.used_by == row["used_by"]

@@ -127,9 +127,7 @@ def test_a_dropped_placeholder_is_counted_and_unmarked_pages_pass_through() -> N
 # The parameter table as a Markdown table: what the guides were before param_table.
 MARKDOWN_PARAMS = """{% macro params_table(rows) -%}
 {% if rows %}
-| Parameter | Type | Required | Default | Allowed values | Description |
-| --- | --- | --- | --- | --- | --- |
-{{ rows|param_rows }}
+{{ rows|param_markdown }}
 {% else %}
 This operation takes no parameters.
 {% endif %}
@@ -214,36 +212,52 @@ _VALUE = st.none() | st.booleans() | st.integers() | _TEXT | st.lists(_TEXT, max
 _ROWS = st.lists(st.builds(ParamRow, name=_TEXT, type=_TEXT, required=st.booleans(),
                            default=_VALUE, enum=st.lists(_VALUE, max_size=3).map(tuple),
                            description=_TEXT, depth=st.just(0)), min_size=1, max_size=4)
-_HEAD = ("| Parameter | Type | Required | Default | Allowed values | Description |\n"
-         "| --- | --- | --- | --- | --- | --- |\n")
-
-
-@pytest.mark.parametrize("extensions", [
+_EMPTY_ROWS = st.lists(st.builds(ParamRow, name=_TEXT, type=st.just(""), required=st.booleans(),
+                                 default=st.none(), enum=st.just(()), description=_TEXT,
+                                 depth=st.just(0)), min_size=1, max_size=4)
+_EXTENSIONS = [
     ["toc", "tables", "fenced_code"],  # MkDocs' own
     ["toc", "tables", "attr_list", "md_in_html", "admonition", "pymdownx.superfences",
      "pymdownx.details", "pymdownx.tabbed"],
-])
-@settings(max_examples=60, deadline=None)
-@given(rows=_ROWS)
-def test_param_table_is_the_html_of_the_markdown_table(extensions: list[str],
-                                                       rows: list[ParamRow]) -> None:
-    """Any parameter values: the table passed through is what Markdown makes of the
-    Markdown table of the same rows."""
+]
+
+
+def _same_as_markdown(table: filters.Table, extensions: list[str]) -> None:
     around = "Request: <code>GET /x</code>\n\n{}\n\nAfter.\n"
-    expected = markdown.markdown(around.format(_HEAD + filters.param_rows(rows)),
-                                 extensions=extensions)
+    expected = markdown.markdown(around.format(table.markdown()), extensions=extensions)
     verbatim = Verbatim()
-    cut = verbatim.cut("connectors/x.md", around.format(filters.param_table(rows)),
-                       index_page=False)
+    cut = verbatim.cut("connectors/x.md", around.format(table.html()), index_page=False)
     assert "<table>" not in cut
     got, missing = verbatim.restore_content(
         "connectors/x.md", markdown.markdown(cut, extensions=extensions))
     assert missing == 0 and got == expected
 
 
+@pytest.mark.parametrize("extensions", _EXTENSIONS)
+@settings(max_examples=60, deadline=None)
+@given(rows=_ROWS | _EMPTY_ROWS)
+def test_param_table_is_the_html_of_the_markdown_table(extensions: list[str],
+                                                       rows: list[ParamRow]) -> None:
+    """Any parameter values: the table passed through is what Markdown makes of the
+    Markdown table of the same rows and the columns kept; the six columns' cells are
+    those of ``param_rows``."""
+    table = filters.param_cells(rows)
+    _same_as_markdown(table, extensions)
+    assert filters.param_table(rows) == table.html()
+    if len(table.head) == len(filters.PARAM_COLUMNS):
+        assert table.markdown().splitlines()[2:] == filters.param_rows(rows).splitlines()
+
+
+@pytest.mark.parametrize("extensions", _EXTENSIONS)
+@settings(max_examples=30, deadline=None)
+@given(rows=_ROWS | _EMPTY_ROWS)
+def test_output_table_is_the_html_of_the_markdown_table(extensions: list[str],
+                                                        rows: list[ParamRow]) -> None:
+    _same_as_markdown(filters.output_cells(rows), extensions)
+
+
 INDENTED = MARKDOWN_PARAMS.replace(
-    "| Parameter | Type | Required | Default | Allowed values | Description |\n"
-    "| --- | --- | --- | --- | --- | --- |\n{{ rows|param_rows }}",
+    "{{ rows|param_markdown }}",
     "!!! note\n\n{{ rows|param_table|indent(4, first=True) }}")
 
 
@@ -284,3 +298,22 @@ def test_parameter_tables_can_stay_out_of_the_search(tmp_path: Path) -> None:
         assert any(heading in d["title"] for d in docs)
     sizes = [(root / "site/search/search_index.json").stat().st_size for root in (shown, hidden)]
     assert sizes[1] < sizes[0]
+
+
+def test_an_unsearched_block_goes_back_into_the_finished_page() -> None:
+    """``html_block(search=False)`` (a sample output): cut like any marked block, but put
+    back with the cards, after the search indexed the page content."""
+    verbatim = Verbatim()
+    table = html_block("<table>\n<tr><td>t</td></tr>\n</table>")
+    sample = html_block('<details id="s">\n<pre>x</pre>\n</details>', search=False)
+    assert sample.splitlines()[0].endswith(" unsearched -->")
+    cut = verbatim.cut("connectors/a.md", f"{table}\n\n{sample}\n", index_page=False)
+    assert cut.count("data-connector-docs-verbatim") == 2 and "<details" not in cut
+    assert verbatim.anchors("connectors/a.md") == {"s"}
+    content, missing = verbatim.restore_content("connectors/a.md", markdown.markdown(cut))
+    assert missing == 0 and "<td>t</td>" in content and "<details" not in content
+    page, missing = verbatim.restore("connectors/a.md", f"<html>{content}</html>")
+    assert missing == 0 and '<details id="s">\n<pre>x</pre>\n</details>' in page
+    # Edited (digest no longer matches): left to Markdown like any other block.
+    edited = sample.replace(">x<", ">y<")
+    assert verbatim.cut("connectors/b.md", edited, index_page=False) == edited

@@ -101,6 +101,8 @@ class Operation:
     trigger_type: str | None = None  # webhook | polling | ...
     webhook: Webhook | None = None
     pointer: str = ""  # JSON pointer of this operation in its source file
+    output_schema: Any = None  # JSON Schema of its result (plain dict), None when absent
+    sample: Any = None  # an example result as parsed JSON; None when absent
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,7 @@ def operations(raw: Any, kind: str, base: str) -> tuple[Operation, ...]:
             continue
         scopes = item.get("requiredScopes")
         trigger_type = _str(item.get("type")) if kind == "trigger" else None
-        params = item.get("parameters")
+        params, output = item.get("parameters"), item.get("outputSchema")
         out.append(Operation(
             kind="action" if kind == "action" else "trigger",
             id=item["id"],
@@ -225,6 +225,8 @@ def operations(raw: Any, kind: str, base: str) -> tuple[Operation, ...]:
             trigger_type=trigger_type,
             webhook=webhook(item.get("metadata")) if trigger_type == "webhook" else None,
             pointer=f"{base}/{index}",
+            output_schema=output if isinstance(output, dict) else None,
+            sample=item.get("sample"),
         ))
     return tuple(out)
 

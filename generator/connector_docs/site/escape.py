@@ -189,3 +189,58 @@ def meta_text(text: object, limit: int = 300) -> Markdown:
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return Markdown(json.dumps(html.escape(value, quote=True), ensure_ascii=False))
+
+
+# Where a long identifier may wrap: after a separator (``.``, ``_``, ``-``, ``/``, ``:``)
+# or ``[]``, before a character that is not one, and between the words of camelCase
+# (``accountBased|Expense|Line|Detail``). Without such break opportunities a narrow
+# table cell broke names mid-word (``invoices.rea/d``), or (told not to) overflowed.
+_BREAK_AFTER = re.compile(r"(?<=[._/:\]-])(?=[^._/:\[\]-])|(?<=[a-z])(?=[A-Z])")
+
+
+def identifier(text: object) -> Markdown:
+    """A name (parameter, output field, scope) as inline code that wraps only after its
+    separators: ``<wbr>`` between the pieces, each escaped as :func:`code` escapes."""
+    return _identifier(str(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _identifier(text: str) -> Markdown:
+    value = _bounded(_SPACE.sub(" ", clean(text)).strip())
+    pieces = (_live(html.escape(p, quote=False).translate(_CODE_TABLE))
+              for p in _BREAK_AFTER.split(value))
+    return Markdown(f"<code class=\"cd-id\">{'<wbr>'.join(pieces)}</code>")
+
+
+# A JSON text's tokens as json.dumps writes them, with the Pygments class its JSON lexer
+# gives each (Material colours ``.highlight .s2`` and so on without any extension).
+_JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")(?=\s*:)|("(?:[^"\\]|\\.)*")'
+                         r"|(-?\d[\d.eE+-]*)|(true|false|null|NaN|-?Infinity)|([{}\[\],:])")
+_JSON_CLASS = ("nt", "s2", "mi", "kc", "p")
+
+
+def json_lines(value: object, max_lines: int, max_chars: int) -> tuple[list[Markdown], bool]:
+    """``value`` (parsed JSON) pretty-printed, a line of raw HTML per line, and whether it
+    was cut: the lines kept are the first, at most ``max_lines`` and ``max_chars``
+    characters of JSON (at least one line, itself cut to ``max_chars`` with an
+    ellipsis). Every token HTML-escaped in a ``<span>`` of its Pygments class, unsafe
+    characters dropped; for a ``<pre>`` in a raw HTML block, which Markdown does not
+    read."""
+    lines = clean(json.dumps(value, indent=2, ensure_ascii=False)).splitlines()
+    size = count = 0
+    for line in lines[:max_lines]:
+        size += len(line) + 1
+        if count and size > max_chars:
+            break
+        count += 1
+    shown = lines[:count]
+    cut = count < len(lines)
+    if len(shown[0]) > max_chars:  # one long line (a big string): cut inside it
+        shown[0], cut = shown[0][:max_chars] + "…", True
+    return ([Markdown(_JSON_TOKEN.sub(_json_token, html.escape(line, quote=False)))
+             for line in shown], cut)
+
+
+def _json_token(match: re.Match[str]) -> str:
+    index = match.lastindex or 0
+    return f'<span class="{_JSON_CLASS[index - 1]}">{match.group()}</span>'

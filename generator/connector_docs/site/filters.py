@@ -1,13 +1,15 @@
 """The template filters that turn values into Markdown or raw HTML: badges, the smoke
-history strip, parameter tables, bounded lists of codes and texts, dates, JSON. Every
-piece of untrusted text in them goes through ``escape``; they only compose what it made.
+history strip, parameter and output tables (columns empty in every row left out),
+sample results, bounded lists of codes and texts, dates, JSON. Every piece of untrusted
+text in them goes through ``escape``; they only compose what it made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from connector_docs.decisions.policy import LEVEL_LABELS, Evidence
@@ -60,35 +62,116 @@ def to_json(value: Any) -> Markdown:
     return escape.code(text)
 
 
+EMPTY = "&mdash;"  # what a cell with nothing to say shows
+
+
 def _param_cells(r: ParamRow) -> tuple[str, str, str, str, str, str]:
     """A parameter's cells (name, type, required, default, allowed values, description),
     each escaped as a template prints it."""
-    default = to_json(r.default) if r.default is not None else "&mdash;"
-    allowed = ", ".join(to_json(v) for v in r.enum) if r.enum else "&mdash;"
-    return (escape.code(r.name), escape.cell(r.type), "yes" if r.required else "no",
+    default = to_json(r.default) if r.default is not None else EMPTY
+    allowed = ", ".join(to_json(v) for v in r.enum) if r.enum else EMPTY
+    return (escape.identifier(r.name), escape.cell(r.type), "yes" if r.required else "no",
             default, allowed, escape.cell(r.description))
 
 
 def param_rows(rows: Iterable[ParamRow]) -> Markdown:
     """The body of a Markdown parameter table, a line per parameter (for a template that
-    writes its own header lines)."""
+    writes its own header lines): all six columns, empty ones too."""
     return Markdown("\n".join(f"| {' | '.join(_param_cells(r))} |" for r in rows))
 
 
 PARAM_COLUMNS = ("Parameter", "Type", "Required", "Default", "Allowed values", "Description")
-_PARAM_HEAD = ("<table>\n<thead>\n<tr>\n" + "".join(f"<th>{c}</th>\n" for c in PARAM_COLUMNS)
-               + "</tr>\n</thead>\n<tbody>\n")
+# The columns of an output table: those of the parameter table a result has.
+OUTPUT_COLUMNS = ("Field", "Type", "Description")
+# Kept even when empty in every row: the name says which row is which.
+_ALWAYS = frozenset({"Parameter", "Field", "Scope"})
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's header and escaped cells, without the columns empty in every row."""
+
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def markdown(self) -> Markdown:
+        """The same table in Markdown table syntax (what :meth:`html` equals, converted)."""
+        lines = [self.head, ("---",) * len(self.head), *self.rows]
+        return Markdown("\n".join(f"| {' | '.join(line)} |" for line in lines))
+
+    def html(self) -> Markdown:
+        """The table as the HTML Python-Markdown makes of :meth:`markdown`, marked for
+        the plugin to pass through (``verbatim.html_block``). Every cell is escaped text
+        or inline HTML, which HTML reads as Markdown would (entities stay entities)."""
+        head = "".join(f"<th>{c}</th>\n" for c in self.head)
+        body = "".join("<tr>\n" + "".join(f"<td>{str.strip(c)}</td>\n" for c in row)
+                       + "</tr>\n" for row in self.rows)
+        return Markdown(verbatim.html_block(
+            f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>"))
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
+    """``rows`` (escaped cells) under ``head``, leaving out each column whose cells are
+    all empty (blank or a dash), except a name column (:data:`_ALWAYS`)."""
+    cells = [tuple(map(str, row)) for row in rows]
+    keep = [i for i, name in enumerate(head)
+            if name in _ALWAYS or any(str.strip(row[i]) not in ("", EMPTY) for row in cells)]
+    return Table(tuple(head[i] for i in keep), tuple(tuple(row[i] for i in keep)
+                                                      for row in cells))
+
+
+def param_cells(rows: Iterable[ParamRow]) -> Table:
+    """The parameter table of ``rows``, its empty columns left out."""
+    return table(PARAM_COLUMNS, (_param_cells(r) for r in rows))
+
+
+def output_cells(rows: Iterable[ParamRow]) -> Table:
+    """The output table (field, type, description) of ``rows``, empty columns left out."""
+    return table(OUTPUT_COLUMNS, ((escape.identifier(r.name), escape.cell(r.type),
+                                   escape.cell(r.description)) for r in rows))
 
 
 def param_table(rows: Iterable[ParamRow]) -> Markdown:
     """A parameter table (``_params.md.j2``) as the HTML Python-Markdown makes of the same
-    table in Markdown, marked for the plugin to pass through (``verbatim.html_block``):
-    tables were four fifths of MkDocs converting the guides. Written here rather than as
-    a template loop: a catalog prints tens of thousands of rows. Every cell is escaped
-    text or ``<code>``, which HTML reads as Markdown would (entities stay entities)."""
-    body = "".join("<tr>\n" + "".join(f"<td>{str.strip(c)}</td>\n" for c in _param_cells(r))
-                   + "</tr>\n" for r in rows)
-    return Markdown(verbatim.html_block(f"{_PARAM_HEAD}{body}</tbody>\n</table>"))
+    table in Markdown, marked for the plugin to pass through: tables were four fifths of
+    MkDocs converting the guides. Written here rather than as a template loop: a catalog
+    prints tens of thousands of rows. Columns empty in every row are left out."""
+    return param_cells(rows).html()
+
+
+def param_markdown(rows: Iterable[ParamRow]) -> Markdown:
+    """The table of ``param_table`` in Markdown table syntax (header lines included), for
+    a template that wants Markdown to read it."""
+    return param_cells(rows).markdown()
+
+
+def output_table(rows: Sequence[ParamRow]) -> Markdown:
+    """An output table (``_outputs.md.j2``), made and passed through as ``param_table``:
+    the first :data:`MAX_LIST` fields (a result can be wide), then a line counting the
+    others."""
+    shown = output_cells(rows[:MAX_LIST]).html()
+    more = len(rows) - MAX_LIST
+    return Markdown(f"{shown}\n\n… and {more} more fields.") if more > 0 else shown
+
+
+# A sample result is shown up to this many lines and characters of its JSON; a real one
+# can be large, and a guide lists hundreds of operations.
+MAX_SAMPLE_LINES = 60
+MAX_SAMPLE_CHARS = 4096
+
+
+def sample(value: Any) -> Markdown:
+    """An example result as a collapsed, highlighted JSON block, marked for the plugin to
+    pass through and to keep out of the site search (``verbatim.html_block``; Material's
+    search also skips ``data-search-exclude``). Raw HTML, so it renders the same with or
+    without Markdown extensions; cut past the bounds above with a note."""
+    shown, cut = escape.json_lines(value, MAX_SAMPLE_LINES, MAX_SAMPLE_CHARS)
+    note = (f'\n<p class="cd-sample__more">Cut to its first {len(shown)} line(s) to keep '
+            "the page small.</p>" if cut else "")
+    return Markdown(verbatim.html_block(
+        '<details class="cd-sample" data-search-exclude="">\n<summary>Sample output</summary>\n'
+        '<div class="highlight"><pre><code class="language-json">' + "\n".join(shown)
+        + f"</code></pre></div>{note}\n</details>", search=False))
 
 
 # The longest list one line holds (characters of Markdown): Python-Markdown's inline pass

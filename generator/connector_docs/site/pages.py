@@ -3,7 +3,7 @@ Markdown here (templates write it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -145,32 +145,54 @@ def _scope_rows(conn: Connector, anchors: OpAnchors | None = None) -> list[Row]:
     return rows
 
 
+def _lazy_params(op: Operation) -> list[ParamRow]:
+    return parameter_rows(op.parameters)
+
+
+def _lazy_outputs(op: Operation) -> list[ParamRow]:
+    return parameter_rows(op.output_schema)
+
+
+_LAZY: Mapping[str, Callable[[Operation], list[ParamRow]]] = {
+    "params": _lazy_params, "outputs": _lazy_outputs}
+
+
 class _OperationContext(Row):
-    """``{op, params, limits}`` of one action or trigger; ``params`` (the flattened
-    parameter schema, most of a guide's context) is computed when a template first reads
-    it, so it happens while rendering (in parallel workers for large catalogs). Every way
-    of reading a dict sees it."""
+    """``{op, params, outputs, limits}`` of one action or trigger; ``params`` and
+    ``outputs`` (the flattened parameter and output schemas, most of a guide's context)
+    are computed when a template first reads them, so it happens while rendering (in
+    parallel workers for large catalogs). Every way of reading a dict sees them."""
 
     def _filled(self) -> _OperationContext:
-        if not dict.__contains__(self, "params"):
-            self["params"] = parameter_rows(self["op"].parameters)
+        for key, make in _LAZY.items():
+            if not dict.__contains__(self, key):
+                self[key] = make(self["op"])
         return self
+
+    def _lazy(self, key: str) -> list[ParamRow]:
+        if not dict.__contains__(self, key):
+            self[key] = _LAZY[key](self["op"])
+        rows: list[ParamRow] = dict.__getitem__(self, key)
+        return rows
 
     @property
     def params(self) -> list[ParamRow]:
-        rows: list[ParamRow] = self._filled()["params"]
-        return rows
+        return self._lazy("params")
+
+    @property
+    def outputs(self) -> list[ParamRow]:
+        return self._lazy("outputs")
 
     def __missing__(self, key: str) -> Any:
-        if key != "params":
+        if key not in _LAZY:
             raise KeyError(key)
-        return self.params
+        return self._lazy(key)
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self._filled(), key, default)
 
     def __contains__(self, key: object) -> bool:
-        return key == "params" or dict.__contains__(self, key)
+        return key in _LAZY or dict.__contains__(self, key)
 
     def __iter__(self) -> Iterator[str]:
         return dict.__iter__(self._filled())

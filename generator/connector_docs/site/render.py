@@ -80,9 +80,12 @@ def _env(override: str | None) -> jinja2.Environment:
     )
     env.filters.update(
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
+        ident=escape.identifier,
         anchor=anchor, meta=escape.meta_text, badge=filters.badge, h=escape.html_text,
         date=filters.datefmt, json=filters.to_json, history=filters.history_svg, md=Markdown,
-        param_rows=filters.param_rows, param_table=filters.param_table, codes=filters.codes,
+        param_rows=filters.param_rows, param_table=filters.param_table,
+        param_markdown=filters.param_markdown,
+        output_table=filters.output_table, sample=filters.sample, codes=filters.codes,
         texts=filters.texts, op_links=filters.op_links,
     )
     env.globals.update(level_label=LEVEL_LABELS)

@@ -16,7 +16,8 @@ what is saved is its parsers walking the region. Two kinds:
   content (``on_page_content``): the search indexes the tables as before, and other
   plugins' ``on_page_content`` see them (``page.markdown`` holds the placeholder). With
   the plugin option ``search_parameters: false`` they are put back into the finished
-  page instead, like the cards.
+  page instead, like the cards. A block marked ``search=False`` (a guide's sample
+  outputs) always is: no search index gets it, whatever the theme.
 
 The regions' ids are handed to MkDocs' link validation, which would otherwise not see
 them. Without the plugin (``connector-docs generate`` for a plain MkDocs build) the markers
@@ -41,7 +42,8 @@ HTML_START = "<!-- connector-docs:html "
 HTML_END = "<!-- connector-docs:end-html -->"
 # The body: lines none of which starts a comment, so a lone opening line (shown in a code
 # block, say) never reaches across to the end line of the next block.
-_HTML_REGION = re.compile(rf"^{re.escape(HTML_START)}([0-9a-f]{{16}}) -->\n"
+_UNSEARCHED = " unsearched"
+_HTML_REGION = re.compile(rf"^{re.escape(HTML_START)}([0-9a-f]{{16}})((?:{_UNSEARCHED})?) -->\n"
                           r"((?:(?!<!--)[^\n]*\n)*?)" rf"{re.escape(HTML_END)}$", re.M)
 
 
@@ -49,10 +51,12 @@ def _digest(body: str) -> str:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def html_block(body: str) -> str:
+def html_block(body: str, *, search: bool = True) -> str:
     """``body`` (finished, escaped HTML of block elements, no blank line) marked for the
-    plugin to pass through untouched; put back into the page content."""
-    return f"{HTML_START}{_digest(body)} -->\n{body}\n{HTML_END}"
+    plugin to pass through untouched; put back into the page content, or with
+    ``search=False`` into the finished page (after the search indexed the page)."""
+    flag = "" if search else _UNSEARCHED
+    return f"{HTML_START}{_digest(body)}{flag} -->\n{body}\n{HTML_END}"
 
 
 # What MkDocs' link validation counts as an anchor in raw HTML: ids, and names of <a>.
@@ -90,10 +94,13 @@ class Verbatim:
         content_name, region_name = self._name("c", key), self._name("p", key)
 
         def keep_content(match: re.Match[str]) -> str:
-            body = match.group(2).removesuffix("\n")
+            body = match.group(3).removesuffix("\n")
             if _digest(body) != match.group(1) \
                     or any(a <= match.start() < b for a, b in fences):
                 return match.group()
+            if match.group(2):  # unsearched: back into the finished page
+                regions.append(body)
+                return self._placeholder(region_name, len(regions) - 1)
             content.append(body)
             return self._placeholder(content_name, len(content) - 1)
 
