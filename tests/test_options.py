@@ -11,8 +11,10 @@ from connector_docs.diagnostics import ConnectorDocsError
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping, spec
 from connector_docs.plugin import ConnectorDocsPlugin
 
-BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone"}
-WRONG_TYPE = {**BAD, "int": "14"}  # MkDocs checks types; the range is ours (on_config)
+BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone", "text": "two\nlines",
+       "url": "ftp://example.com/callback"}
+# MkDocs checks types; the range is ours (on_config)
+WRONG_TYPE = {**BAD, "int": "14", "text": 3, "url": 3}
 
 
 def test_mkdocs_reads_every_declared_option_with_its_default() -> None:

@@ -30,14 +30,16 @@ class GuideKey:
     overlay: Overlay | None  # the writer's prose
     audience: str
     build: str
+    platform: tuple[str | None, ...] = ()  # options.platform_facts(): name, URLs
 
     def same(self, other: GuideKey | None) -> bool:
         """In-process caches: the connector by identity (the load cache hands back the same
         object while its files are unchanged; comparing by value would walk every
         parameter schema), the rest by value."""
         return other is not None and other.connector is self.connector and (
-            (self.decision, self.overlay, self.audience, self.build)
-            == (other.decision, other.overlay, other.audience, other.build))
+            (self.decision, self.overlay, self.audience, self.build, self.platform)
+            == (other.decision, other.overlay, other.audience, other.build,
+                other.platform))
 
     def digest(self) -> str | None:
         """The same key across processes (the page store): the connector by its files'
@@ -48,7 +50,7 @@ class GuideKey:
         # Decisions and overlays are frozen dataclasses of plain values: their repr is
         # deterministic and names every field.
         parts = (self.build, source.path, source.digest, repr(self.decision),
-                 repr(self.overlay), self.audience)
+                 repr(self.overlay), self.audience, self.platform)
         return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -56,4 +58,4 @@ def guide_key(project: Project, conn: Connector, build: str = "") -> GuideKey:
     """The key of ``conn``'s guide in ``project``: the one place that says what a guide
     depends on."""
     return GuideKey(conn, project.decisions[conn.id], project.overlays.get(conn.id),
-                    project.options.audience, build)
+                    project.options.audience, build, project.options.platform_facts())
