@@ -146,6 +146,12 @@ def implied(conn: Connector) -> list[ErrorCode]:
     return out
 
 
+def http_reason(code: str) -> str:
+    """The reason phrase of an HTTP status written as a code ("429" -> "Too Many
+    Requests"); "" for anything else."""
+    return _REASONS.get(int(code), "") if code.isdigit() else ""
+
+
 def from_smoke(history: Sequence[Evidence]) -> Counter[int]:
     seen: Counter[int] = Counter()
     for ev in history:

@@ -8,6 +8,14 @@ from typing import Any
 
 from connector_docs.model import RateLimits, RateRule
 
+# The plural helpers live in core ``text`` so that every stage (diagnostics, smoke
+# readers, shells) uses the same one; templates get them as filters from here.
+from connector_docs.text import counted, number, plural
+
+__all__ = ["AUTH_LABELS", "TIER_ORDER", "auth_label", "counted", "describe_rate_limits",
+           "describe_rule", "plural", "schema_type", "sorted_tiers", "tier_key",
+           "tier_label"]
+
 _PER = {"second": "second", "minute": "minute", "hour": "hour", "day": "day"}
 _UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
@@ -24,17 +32,6 @@ AUTH_LABELS = {
 # Pricing tiers, cheapest first; a tier not listed sorts after these, alphabetically.
 TIER_ORDER = ("free", "starter", "basic", "team", "pro", "professional", "premium",
               "business", "enterprise")
-
-
-def plural(count: float, word: str, many: str | None = None) -> str:
-    """``word`` or its plural (``many``, else ``word`` + "s") to agree with ``count``:
-    plural(1, "request") -> "request", plural(2, "request") -> "requests"."""
-    return word if count == 1 else (many or word + "s")
-
-
-def counted(count: float, word: str, many: str | None = None) -> str:
-    """A count and the word agreeing with it: "1 request", "1,500 requests"."""
-    return f"{_number(count)} {plural(count, word, many)}"
 
 
 def auth_label(auth_type: str) -> str:
@@ -59,10 +56,6 @@ def tier_label(tier: str) -> str:
     return tier[:1].upper() + tier[1:]
 
 
-def _number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
 def describe_rule(rule: RateRule) -> str:
     requests = counted(rule.requests, "request")
     if rule.per in _PER:
@@ -76,7 +69,7 @@ def describe_rule(rule: RateRule) -> str:
 def describe_rate_limits(limits: RateLimits) -> str:
     parts = [describe_rule(r) for r in limits.rules]
     if limits.burst is not None:
-        parts.append(f"bursts of up to {_number(limits.burst)}")
+        parts.append(f"bursts of up to {number(limits.burst)}")
     text = ", ".join(parts)
     if text and limits.scope:
         text += f" (per {limits.scope})"

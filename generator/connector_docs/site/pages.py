@@ -338,7 +338,8 @@ def plan(project: Project, cache: ContextCache | None = None,
     pages.append(PageSpec("troubleshooting/index.md", "troubleshooting.md.j2",
                           "troubleshooting", "Troubleshooting by error code",
                           {**common, "codes": codes, "by_code": by_code,
-                           "code_anchors": _anchor_map(codes, "code-")}))
+                           "code_anchors": _anchor_map(codes, "code-"),
+                           "code_titles": {k: troubleshoot.http_reason(k) for k in codes}}))
     if internal:
         report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
                              project.writer_codes(), project.errors)
