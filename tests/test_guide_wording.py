@@ -278,3 +278,11 @@ def test_real_catalog_guides_answer_every_support_link(
         # "(s)" only where the catalog itself wrote it ("recipient(s)" in a description).
         for word in re.findall(r"\w+\(s\)", text):
             assert word in sources[cid], (cid, word)
+
+
+def test_a_targeted_entry_or_row_is_highlighted() -> None:
+    css = (Path(__file__).resolve().parent.parent / "generator" / "connector_docs" / "site"
+           / "assets" / "connector-docs.css").read_text()
+    assert 'h3[id^="error-"]:target' in css
+    assert 'tr:has(span[id^="error-"]:target)' in css
+    assert 'p:has(> span[id^="error-"]:target)' in css
