@@ -27,6 +27,10 @@ def example_options(**overrides: Any) -> Options:
         "smoke_config": "catalog/smoke-config.example.json",
         "audience": "internal",
         "base_dir": str(ROOT),
+        # The platform facts the example mkdocs.yml sets.
+        "platform_name": "Acme Flows",
+        "oauth_redirect_url": "https://flows.example.com/oauth/callback",
+        "support_url": "https://support.example.com/connectors",
     }
     base.update(overrides)
     return Options(**base)

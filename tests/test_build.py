@@ -168,7 +168,7 @@ def test_bad_connectors_are_listed_and_good_ones_still_build(tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout
     assert "broken.json:1:17: error: invalid JSON" in result.stdout
     assert "worse.json:1:1: error: top level is an array" in result.stdout
-    assert "2 file(s) with errors were left out of the site" in result.stdout
+    assert "2 files with errors were left out of the site" in result.stdout
     assert (root / "site" / "connectors" / "ledgerline" / "index.html").is_file()
     assert "Traceback" not in result.stdout
 

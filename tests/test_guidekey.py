@@ -108,6 +108,10 @@ def edit_audience(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]
     return {"audience": "public"}
 
 
+def edit_platform(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    return {"support_url": "https://support.example.com/other"}
+
+
 def edit_template(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     path = site / "templates/connector.md.j2"
     path.write_text(path.read_text() + "\n<!-- edited -->\n")
@@ -116,7 +120,7 @@ def edit_template(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]
 
 EDITS: dict[str, Callable[[Path, pytest.MonkeyPatch], dict[str, Any]]] = {
     "connector": edit_connector, "evidence": edit_evidence, "overlay": edit_overlay,
-    "audience": edit_audience, "template": edit_template,
+    "audience": edit_audience, "template": edit_template, "platform": edit_platform,
 }
 
 

@@ -11,10 +11,11 @@ from connector_docs.diagnostics import ConnectorDocsError
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping, spec
 from connector_docs.plugin import ConnectorDocsPlugin
 
-BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone",
-       "pointers": ["tableau/credentials/serverUrl"]}
+BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone", "text": "two\nlines",
+       "url": "ftp://example.com/callback", "pointers": ["tableau/credentials/serverUrl"]}
 # MkDocs checks types; the range (and a pointer's shape) is ours (on_config)
-WRONG_TYPE = {**BAD, "int": "14", "pointers": "/tableau/credentials/serverUrl"}
+WRONG_TYPE = {**BAD, "int": "14", "text": 3, "url": 3,
+              "pointers": "/tableau/credentials/serverUrl"}
 
 
 def test_mkdocs_reads_every_declared_option_with_its_default() -> None:

@@ -117,14 +117,14 @@ def test_a_large_sample_is_cut_with_a_note() -> None:
     assert lines is not None
     kept = lines.group(1).count("\n") + 1
     assert 10 < kept <= filters.MAX_SAMPLE_LINES
-    assert f"Cut to its first {kept} line(s)" in out
+    assert f"Cut to its first {kept} lines" in out
     wide = ["x" * 3000, "y" * 3000, "z"]
     shown, cut = escape.json_lines(wide, filters.MAX_SAMPLE_LINES, filters.MAX_SAMPLE_CHARS)
     assert len(shown) == 2 and cut  # "[", the first string; then the rest
     # One line longer than the bound (a big string) is cut inside.
     shown, cut = escape.json_lines("q" * 90_000, 60, 4096)
     assert len(shown) == 1 and cut and len(shown[0]) < 4200 and shown[0].endswith("…")
-    assert "Cut to its first 1 line(s)" in str(filters.sample("q" * 90_000))
+    assert "Cut to its first 1 line to" in str(filters.sample("q" * 90_000))
     small = str(filters.sample({"ok": True}))
     assert "Cut to" not in small and escape.json_lines({"ok": True}, 60, 4096)[1] is False
 

@@ -111,6 +111,8 @@ def test_real_catalog_guides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         # Every action and trigger with an outputSchema shows its fields, and its sample.
         anchors = pages.op_anchors(conn)
         for op in conn.operations:
+            if pages.is_connection_check(op):  # described with the authentication
+                continue
             start = text.index(f'id="{anchors[(op.kind, op.id)]}"')
             end = text.find("<h3 ", start)
             section = text[start:end if end > 0 else len(text)]

@@ -26,7 +26,7 @@ SUPPORT = ('{% extends "builtin/connector.md.j2" %}\n'
            "{% endblock %}\n")
 SUPPORT_TEXT = "Questions? Ask in [#integrations](https://chat.example.com/).\n"
 # The built-in support section, the last of a guide (absent without a support contact).
-BUILTIN_SUPPORT = re.compile(r"---\n\nSupport: [^\n]*\n\Z")
+BUILTIN_SUPPORT = re.compile(r"## Get help \{ #support \}\n\n[^\n]*\n\n\Z")
 
 
 def generate(monkeypatch: pytest.MonkeyPatch, tmp: Path, templates: dict[str, str] | None,

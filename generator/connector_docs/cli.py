@@ -23,6 +23,7 @@ from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_texts
 from connector_docs.site import export, pages, render
 from connector_docs.speedups.runtime import paused_gc
+from connector_docs.text import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -160,7 +161,7 @@ def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict:
         diags = diags + project.redacted(docslint.lint(proj), proj.redactor)
     _emit(diags, fmt)
     if fmt == "text":
-        click.echo(f"{len(proj.catalog.connectors)} connector(s) loaded", err=True)
+        click.echo(f"{counted(len(proj.catalog.connectors), 'connector')} loaded", err=True)
     sys.exit(1 if diagnostics.has_errors(diags, strict=opts.strict) else 0)
 
 
@@ -239,7 +240,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
     for target, _, text in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {len(texts)} page(s) to {out}", err=True)
+    click.echo(f"wrote {counted(len(texts), 'page')} to {out}", err=True)
 
 
 def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> None:

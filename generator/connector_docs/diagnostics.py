@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from connector_docs.text import counted
+
 LOGGER_NAME = "mkdocs.plugins.connector_docs"
 log = logging.getLogger(LOGGER_NAME)
 
@@ -85,7 +87,7 @@ def format_text(diags: Iterable[Diagnostic]) -> str:
     lines = [d.format() for d in items]
     errors = sum(1 for d in items if d.is_error)
     warnings = len(items) - errors
-    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return "\n".join(lines)
 
 

@@ -22,9 +22,10 @@ PLUGIN_NAMES = ("connector-docs", "connector_docs")
 
 @dataclass(frozen=True)
 class Spec:
-    """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``bool``,
-    ``int`` (a whole number >= 0), ``choice`` (one of ``choices``) or ``pointers`` (a list
-    of JSON pointers or globs: a tuple of strings, each starting with ``/`` or ``*``)."""
+    """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``text``
+    (a line of text), ``url`` (an http(s) URL), ``bool``, ``int`` (a whole number >= 0),
+    ``choice`` (one of ``choices``) or ``pointers`` (a list of JSON pointers or globs: a
+    tuple of strings, each starting with ``/`` or ``*``)."""
 
     kind: str
     help: str
@@ -60,6 +61,16 @@ class Options:
     search_parameters: bool = _option(
         True, "bool", "Put the guides' parameter tables in the site search (about half "
         "its index).")
+    # Facts about the platform the connectors run on, printed in every guide.
+    platform_name: str | None = _option(
+        None, "text", "The platform's name as guides call it (\"Acme Flows\"); without "
+        "it they say \"the platform\".")
+    oauth_redirect_url: str | None = _option(
+        None, "url", "The platform's OAuth callback URL, which every OAuth guide tells "
+        "readers to register as the redirect URL.")
+    support_url: str | None = _option(
+        None, "url", "The platform's support page, where guides send readers when the "
+        "catalog names no support contact for a connector.")
     base_dir: str = "."  # relative paths above are resolved against it (mkdocs.yml's folder)
     docs_dir: str = "docs"  # from mkdocs.yml, where writers' overlays live
     use_directory_urls: bool = True  # from mkdocs.yml: decides the guides' URLs
@@ -68,6 +79,10 @@ class Options:
         """URL pattern of a connector guide ({id}) from a page one folder deep."""
         return prefix + ("connectors/{id}/" if self.use_directory_urls else
                          "connectors/{id}.html")
+
+    def platform_facts(self) -> tuple[str | None, ...]:
+        """The options every guide prints (a guide's cache key includes them)."""
+        return (self.platform_name, self.oauth_redirect_url, self.support_url)
 
     def path(self, value: str) -> Path:
         """A local option value resolved against ``base_dir``."""
@@ -160,6 +175,14 @@ def validate(opts: Options, where: str) -> list[Any]:
                 where, f"{name} must be a list of JSON pointers into the smoke config "
                 f"(each starting with / or a glob *), not {value!r}",
                 hint=f"e.g. {name}: [/tableau/credentials/serverUrl]"))
+        elif kind == "text" and value is not None and (
+                not isinstance(value, str) or not value.strip() or "\n" in value):
+            problems.append(error(where, f"{name} must be one line of text"))
+        elif kind == "url" and value is not None and (
+                not isinstance(value, str) or not opts.is_url(value) or any(
+                    ch.isspace() for ch in value)):
+            problems.append(error(where, f"{name} must be an http(s) URL, not {value!r}",
+                                  hint=f"{name}: https://example.com/..."))
     return problems
 
 

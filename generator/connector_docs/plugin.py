@@ -38,6 +38,7 @@ from connector_docs.site import build, escape, export, pages, render
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.speedups.verbatim import HTML_START, Verbatim
+from connector_docs.text import counted, plural
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -86,15 +87,16 @@ def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
             log.warning(text)
         logged.add(text)
     if repeated:
-        log.info(f"connector-docs: {repeated} warning(s) unchanged since the last build "
-                 "(not repeated)")
+        log.info(f"connector-docs: {counted(repeated, 'warning')} unchanged since the last "
+                 "build (not repeated)")
     if already is not None:
         already.clear()
         already.update(logged)
     if errors:
         left_out = sorted({d.path for d in errors})
-        log.error(f"connector-docs: {len(left_out)} file(s) with errors were left out of the "
-                  "site: " + ", ".join(left_out))
+        log.error(f"connector-docs: {counted(len(left_out), 'file')} with errors "
+                  f"{plural(len(left_out), 'was', 'were')} left out of the site: "
+                  + ", ".join(left_out))
 
 
 if TYPE_CHECKING:  # the config class is made at runtime: mypy knows its base
@@ -264,8 +266,8 @@ class ConnectorDocsPlugin(_Base):
         else:  # put back in on_post_page, after the search has indexed the page
             missing = self.verbatim.missing_content(src, html)
         if missing:
-            log.warning(f"{src}: {missing} block(s) of the generated page were lost in its "
-                        "Markdown conversion")
+            log.warning(f"{src}: {counted(missing, 'block')} of the generated page "
+                        f"{plural(missing, 'was', 'were')} lost in its Markdown conversion")
         if src in self.generated and HTML_START in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "
@@ -279,8 +281,9 @@ class ConnectorDocsPlugin(_Base):
             output, also = self.verbatim.restore_content(page.file.src_uri, output)
             missing += also
         if missing:
-            log.warning(f"{page.file.src_uri}: {missing} block(s) of the generated page did "
-                        "not reach the finished HTML; does the theme print page.content?")
+            log.warning(f"{page.file.src_uri}: {counted(missing, 'block')} of the generated "
+                        "page did not reach the finished HTML; does the theme print "
+                        "page.content?")
         return output
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, error
+from connector_docs.text import counted
 
 
 class _ErrorCounter(logging.Handler):
@@ -61,7 +62,7 @@ def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
             logging.getLogger(LOGGER_NAME).removeHandler(counter)
             config.plugins.on_shutdown()
         if counter.count:
-            raise Abort(f"{counter.count} error(s) in the catalog or smoke results")
+            raise Abort(f"{counted(counter.count, 'error')} in the catalog or smoke results")
     except (Abort, ConfigurationError, PluginError) as exc:
         if "staging" in locals():
             shutil.rmtree(staging, ignore_errors=True)

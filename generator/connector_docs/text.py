@@ -1,5 +1,6 @@
 """Plain text rules every stage shares: the characters no published text keeps, the
-slugs that become ids, and where a Markdown code fence starts.
+slugs that become ids, where a Markdown code fence starts, and counted nouns ("1 run",
+"2 runs": never "run(s)").
 
 Core, like ``model`` and ``diagnostics``: it imports nothing of this package, so inputs,
 fetched text, decisions and pages all use the one list and the one slug function.
@@ -88,3 +89,19 @@ def unique_anchors(values: Iterable[str], prefix: str,
         ids.add(chosen)
         out[i] = chosen
     return out
+
+
+def number(value: float) -> str:
+    """A count as readers see it: "1,500", "2.5"."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """``word`` or its plural (``many``, else ``word`` + "s") to agree with ``count``:
+    plural(1, "request") -> "request", plural(2, "request") -> "requests"."""
+    return word if count == 1 else (many or word + "s")
+
+
+def counted(count: float, word: str, many: str | None = None) -> str:
+    """A count and the word agreeing with it: "1 request", "1,500 requests"."""
+    return f"{number(count)} {plural(count, word, many)}"

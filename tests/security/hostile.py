@@ -35,7 +35,7 @@ KNOWN_ELEMENTS = {
     "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "code", "pre",
     "strong", "em", "svg", "path", "rect", "input", "label", "form", "button", "fieldset",
     "legend", "br", "hr", "aside", "small", "details", "summary", "blockquote",
-    "circle", "g", "use", "defs", "symbol", "polygon", "line", "style",
+    "circle", "g", "use", "defs", "symbol", "polygon", "line", "style", "wbr",
 }  # fmt: skip
 # Invisible and control characters text.clean drops (its one list); whitespace runs
 # collapse to one.

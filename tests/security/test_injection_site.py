@@ -192,6 +192,7 @@ def test_headings_come_from_the_templates_only(site: Path) -> None:
         "troubleshooting",
         "smoke-results",
         "notes",
+        "support",
         "__comments",
     }
 

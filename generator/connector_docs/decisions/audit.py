@@ -10,6 +10,7 @@ from typing import Literal
 
 from connector_docs.decisions import troubleshoot
 from connector_docs.decisions.policy import Decision
+from connector_docs.decisions.wording import auth_label, counted
 from connector_docs.inputs.normalize import AUTH_TYPES
 from connector_docs.model import Catalog, Connector
 
@@ -77,7 +78,7 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
     declared = {s.name for s in conn.auth.scopes}
     required = {s for op in conn.operations for s in op.required_scopes}
     states: dict[str, tuple[State, str]] = {}
-    states["catalog_valid"] = ("done", f"{warnings} warning(s)" if warnings else "")
+    states["catalog_valid"] = ("done", counted(warnings, "warning") if warnings else "")
     if conn.auth.type == "oauth2":
         undeclared = sorted(required - declared)
         if not declared:
@@ -85,9 +86,9 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
         elif undeclared:
             states["scopes"] = ("missing", "undeclared: " + ", ".join(undeclared))
         else:
-            states["scopes"] = ("done", f"{len(declared)} scope(s)")
+            states["scopes"] = ("done", counted(len(declared), "scope"))
     else:
-        states["scopes"] = ("n/a", f"auth type {conn.auth.type}")
+        states["scopes"] = ("n/a", auth_label(conn.auth.type))
     states["auth_test"] = ("done", conn.test_connection) if conn.test_connection else (
         "missing", "add testConnection")
     no_params = [op.id for op in conn.operations if op.parameters is None]
@@ -101,7 +102,7 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
         states["webhooks_verified"] = ("n/a", "no webhook triggers")
     else:
         states["webhooks_verified"] = ("missing", "unverified: " + ", ".join(unverified)) \
-            if unverified else ("done", f"{len(hooks)} webhook trigger(s)")
+            if unverified else ("done", counted(len(hooks), "webhook trigger"))
     gaps = []
     if conn.auth.type not in AUTH_TYPES or conn.auth.type == "custom":
         gaps.append("auth steps")
@@ -115,7 +116,7 @@ def gates_for(conn: Connector, decision: Decision, warnings: int = 0,
     unresolved = [e.error.code for e in top
                   if not e.error.resolution and e.error.code not in writer_codes]
     if len(top) < troubleshoot.TOP:
-        states["troubleshooting"] = ("missing", f"only {len(top)} expected code(s)")
+        states["troubleshooting"] = ("missing", f"only {counted(len(top), 'expected code')}")
     elif unresolved:
         states["troubleshooting"] = ("missing", "no resolution for " + ", ".join(unresolved))
     else:

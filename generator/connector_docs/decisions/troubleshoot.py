@@ -55,44 +55,101 @@ def _with_anchors(entries: list[Entry]) -> list[Entry]:
             for i, e in enumerate(entries)]
 
 
+# What a 401 and a 403 mean for each kind of credential: (what the user holds, cause of
+# 401, fix of 401, cause of 403, fix of 403); ``{name}`` is the connector's name.
+_TOKEN = ("The {held} is wrong, expired or revoked.",
+          "Create a new {held} in {name} and update the connection.",
+          "The {held} is valid but has no permission for this action in {name}.",
+          "Give the {held} (or the account that created it) access to this feature in "
+          "{name}, or create one with more permissions, then update the connection.")
+_AUTH_ERRORS: dict[str, tuple[str, ...]] = {
+    "oauth2": ("authorization",
+               "The access token expired or was revoked, or the app's consent was "
+               "withdrawn in {name}.",
+               "Reconnect the account to run the OAuth flow again.",
+               "The connected {name} account has no permission for this action.",
+               "Make sure the connected account may use this feature in {name} (an admin "
+               "may have to allow it), then reconnect the account."),
+    "api_key": ("API key", *_TOKEN),
+    "bearer_token": ("token", *_TOKEN),
+    "personal_access_token": ("personal access token", *_TOKEN),
+    "vault_token": ("Vault token", *_TOKEN),
+    "basic": ("username and password",
+              "The username or password is wrong, the password was changed, or the user "
+              "was deactivated in {name}.",
+              "Check the user in {name} and enter its current credentials in the "
+              "connection.",
+              "The user signs in but has no permission for this action in {name}.",
+              "Give the user the role or permission the action needs in {name}."),
+    "aws_credentials": ("access key",
+                        "The access key ID or secret is wrong, or the key was deactivated "
+                        "or deleted in AWS IAM.",
+                        "Create a new access key in AWS IAM and update the connection.",
+                        "The IAM user or role has no permission for this action.",
+                        "Add the missing permission to the IAM user's or role's policy."),
+}
+_GENERIC_AUTH = ("credentials",
+                 "The credentials are wrong, expired or revoked.",
+                 "Create new credentials in {name} and update the connection.",
+                 "The credentials are valid but have no permission for this action.",
+                 "Give the account behind the credentials access to this feature in "
+                 "{name}, then update the connection.")
+BACK_OFF = ("Wait and retry with exponential back-off, honouring the Retry-After header "
+            "when present; spread bulk jobs over time.")
+
+
 def _rate_text(conn: Connector) -> str:
     from connector_docs.decisions.wording import describe_rate_limits
 
-    return describe_rate_limits(conn.rate_limits) or "the vendor's limits"
+    return describe_rate_limits(conn.rate_limits)
 
 
 def implied(conn: Connector) -> list[ErrorCode]:
+    """401 and 403 as the auth type explains them (none without auth), and 429 always:
+    with the connector's declared limits, or honestly without a published limit."""
     out = []
     if conn.auth.type != "none":
+        held, *texts = _AUTH_ERRORS.get(conn.auth.type, _GENERIC_AUTH)
+        # One format pass: a name with braces in it stays as written.
+        cause401, fix401, cause403, fix403 = (t.format(name=conn.name, held=held)
+                                              for t in texts)
         out.append(ErrorCode(
             code="401", http_status=401, source="implied",
             summary="Unauthorized: the credentials are invalid or expired",
-            cause=("The access token expired or was revoked, or the app's consent was "
-                   "withdrawn." if conn.auth.type == "oauth2" else
-                   "The credentials were mistyped, rotated or revoked."),
-            resolution=("Reconnect the account to run the OAuth flow again."
-                        if conn.auth.type == "oauth2" else
-                        "Create new credentials in the vendor's console and update the "
-                        "connection."),
-        ))
-    scopes = sorted({s.name for s in conn.auth.scopes})
-    if scopes:
-        out.append(ErrorCode(
-            code="403", http_status=403, source="implied",
-            summary="Forbidden: a permission scope is missing",
-            cause="The connection was authorized without a scope the action needs.",
-            resolution="Reconnect and grant the scopes the action lists: "
-            + ", ".join(scopes) + ".",
-        ))
-    if conn.rate_limits or any(op.rate_limits for op in conn.operations):
-        out.append(ErrorCode(
-            code="429", http_status=429, source="implied",
-            summary="Too many requests: the rate limit was reached",
-            cause=f"The connector allows {_rate_text(conn)}.",
-            resolution="Wait and retry with exponential back-off (honour the Retry-After "
-            "header when present); spread bulk jobs over time.",
-        ))
+            cause=cause401, resolution=fix401))
+        scopes = sorted({s.name for s in conn.auth.scopes})
+        if scopes:
+            out.append(ErrorCode(
+                code="403", http_status=403, source="implied",
+                summary="Forbidden: a permission scope is missing",
+                cause="The connection was authorized without a scope the action needs, "
+                "or the account has no permission for it.",
+                resolution="Reconnect and grant the scopes the action needs (see "
+                "Permission scopes): " + ", ".join(scopes) + "."))
+        else:
+            out.append(ErrorCode(
+                code="403", http_status=403, source="implied",
+                summary="Forbidden: no permission for this action",
+                cause=cause403, resolution=fix403))
+    limits = _rate_text(conn)
+    per_op = any(op.rate_limits for op in conn.operations)
+    if limits:
+        cause = f"{conn.name} allows {limits}."
+    elif per_op:
+        cause = "An action's own rate limit was reached (see Rate limits)."
+    else:
+        cause = (f"Too many requests reached {conn.name} in a short time. No rate limit "
+                 "is published for this connector, so the exact threshold is unknown.")
+    out.append(ErrorCode(code="429", http_status=429, source="implied",
+                         summary="Too many requests: the rate limit was reached",
+                         cause=cause, resolution=BACK_OFF))
     return out
+
+
+def http_reason(code: str) -> str:
+    """The reason phrase of an HTTP status written as a code ("429" -> "Too Many
+    Requests"); "" for anything else."""
+    return _REASONS.get(int(code), "") if code.isdigit() else ""
 
 
 def from_smoke(history: Sequence[Evidence]) -> Counter[int]:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import partial
 
+from connector_docs.decisions.wording import plural
 from connector_docs.diagnostics import Diagnostic, warning
 from connector_docs.inputs.locate import FileLocator
 from connector_docs.inputs.overlay import Overlay
@@ -146,7 +147,8 @@ def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
                            f"/authentication/config/scopes/{bare[0][0]}")
         names = ", ".join(n for _, n in bare[:6]) + (
             f" and {len(bare) - 6} more" if len(bare) > 6 else "")
-        diags.append(warning(path, f"scope(s) without a description: {names}",
+        diags.append(warning(path, f"{plural(len(bare), 'scope')} without a description: "
+                             f"{names}",
                              code="doc-scope", **where,
                              hint='write {"scope": "...", "description": "..."}'))
     for op in conn.operations:
@@ -157,7 +159,8 @@ def _connector_gaps(project: Project, conn: Connector, overlay: Overlay | None,
             where = files.find(path, _param_pointer(op.pointer, missing[0]))
             names = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more"
                                               if len(missing) > 6 else "")
-            diags.append(warning(path, f"{op.kind} '{op.id}': parameter(s) without a "
+            what = plural(len(missing), "parameter")
+            diags.append(warning(path, f"{op.kind} '{op.id}': {what} without a "
                                  f"description: {names}", code="doc-parameter", **where))
     for entry in project.errors[conn.id]:
         code = entry.error

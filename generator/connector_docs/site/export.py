@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from connector_docs.decisions.wording import auth_label
 from connector_docs.project import Project
 from connector_docs.site.pages import visible
 
@@ -22,6 +23,7 @@ def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, An
             "description": conn.description,
             "category": conn.category,
             "auth": conn.auth.type,
+            "authLabel": auth_label(conn.auth.type),
             "scopes": [s.name for s in conn.auth.scopes],
             "level": decision.shown,
             "label": decision.label,

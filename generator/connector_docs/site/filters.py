@@ -17,7 +17,7 @@ from connector_docs.site import escape
 from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import MAX_LIST, ParamRow
 from connector_docs.speedups import verbatim
-from connector_docs.text import anchor
+from connector_docs.text import anchor, counted
 
 
 def badge(level: str) -> Markdown:
@@ -166,8 +166,8 @@ def sample(value: Any) -> Markdown:
     search also skips ``data-search-exclude``). Raw HTML, so it renders the same with or
     without Markdown extensions; cut past the bounds above with a note."""
     shown, cut = escape.json_lines(value, MAX_SAMPLE_LINES, MAX_SAMPLE_CHARS)
-    note = (f'\n<p class="cd-sample__more">Cut to its first {len(shown)} line(s) to keep '
-            "the page small.</p>" if cut else "")
+    note = (f'\n<p class="cd-sample__more">Cut to its first '
+            f'{counted(len(shown), "line")} to keep the page small.</p>' if cut else "")
     return Markdown(verbatim.html_block(
         '<details class="cd-sample" data-search-exclude="">\n<summary>Sample output</summary>\n'
         '<div class="highlight"><pre><code class="language-json">' + "\n".join(shown)

@@ -31,6 +31,7 @@ class GuideKey:
     overlay: Overlay | None  # the writer's prose
     audience: str
     build: str
+    platform: tuple[str | None, ...] = ()  # options.platform_facts(): name, URLs
 
     def same(self, other: GuideKey | None, *, build: bool = True) -> bool:
         """In-process caches: the connector by identity (the load cache hands back the same
@@ -38,8 +39,8 @@ class GuideKey:
         parameter schema), the rest by value; ``build=False`` for what templates and code
         do not shape (contexts, docs-lint findings)."""
         return other is not None and other.connector is self.connector and (
-            (self.decision, self.overlay, self.audience)
-            == (other.decision, other.overlay, other.audience)) and (
+            (self.decision, self.overlay, self.audience, self.platform)
+            == (other.decision, other.overlay, other.audience, other.platform)) and (
             not build or self.build == other.build)
 
     def digest(self) -> str | None:
@@ -51,7 +52,7 @@ class GuideKey:
         # Decisions and overlays are frozen dataclasses of plain values: their repr is
         # deterministic and names every field.
         parts = (self.build, source.path, source.digest, repr(self.decision),
-                 repr(self.overlay), self.audience)
+                 repr(self.overlay), self.audience, self.platform)
         return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -59,4 +60,4 @@ def guide_key(project: Project, conn: Connector, build: str = "") -> GuideKey:
     """The key of ``conn``'s guide in ``project``: the one place that says what a guide
     depends on."""
     return GuideKey(conn, project.decisions[conn.id], project.overlays.get(conn.id),
-                    project.options.audience, build)
+                    project.options.audience, build, project.options.platform_facts())

@@ -9,7 +9,13 @@ from typing import Any
 
 from connector_docs.decisions import audit, troubleshoot
 from connector_docs.decisions.policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
-from connector_docs.decisions.wording import describe_rate_limits, schema_type
+from connector_docs.decisions.wording import (
+    AUTH_LABELS,
+    auth_label,
+    describe_rate_limits,
+    schema_type,
+    sorted_tiers,
+)
 from connector_docs.model import Connector, Operation
 from connector_docs.project import Project
 from connector_docs.site.guidekey import GuideKey, guide_key
@@ -136,11 +142,20 @@ def op_anchors(conn: Connector) -> OpAnchors:
     return out
 
 
+def is_connection_check(op: Operation) -> bool:
+    """An action that only tests the connection ("Test Connection"): the guide describes
+    it with the authentication, not as something a user runs."""
+    return op.kind == "action" and (
+        op.id.casefold().replace("-", "_") in ("test_connection", "testconnection")
+        or op.name.strip().casefold() == "test connection")
+
+
 def _scope_rows(conn: Connector, anchors: OpAnchors | None = None) -> list[Row]:
     anchors = op_anchors(conn) if anchors is None else anchors
     rows = []
     for scope in conn.auth.scopes:
-        users = [op for op in conn.operations if scope.name in op.required_scopes]
+        users = [op for op in conn.operations
+                 if scope.name in op.required_scopes and not is_connection_check(op)]
         rows.append(Row(scope=scope, used_by=users, anchors=anchors))
     return rows
 
@@ -232,6 +247,27 @@ def _cached_context(project: Project, conn: Connector, key: GuideKey,
     return context
 
 
+def _help(project: Project, conn: Connector) -> list[Row]:
+    """Where a reader gets help, best first: the connector's support contact or, without
+    one, its documentation; then the platform's support page. ``url`` is None for a
+    contact that is neither a web page nor an email address."""
+    out = []
+    contact = (conn.support_contact or "").strip()
+    if contact:
+        url = contact if contact.startswith(("https://", "http://", "mailto:")) else (
+            f"mailto:{contact}" if "@" in contact and " " not in contact else None)
+        out.append(Row(verb="contact", label=f"{conn.name} support", url=url,
+                       text=contact))
+    elif conn.documentation_url:
+        out.append(Row(verb="see", label=f"{conn.name}'s documentation",
+                       url=conn.documentation_url, text=conn.documentation_url))
+    opts = project.options
+    if opts.support_url:
+        out.append(Row(verb="contact", label=f"{opts.platform_name or 'Platform'} support",
+                       url=opts.support_url, text=opts.support_url))
+    return out
+
+
 def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
     decision = project.decisions[conn.id]
     overlay = project.overlays.get(conn.id)
@@ -245,7 +281,13 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
         "scopes": _scope_rows(conn, anchors),
         "anchors": anchors,
         "limits": describe_rate_limits(conn.rate_limits),
-        "actions": [_operation(op, anchors) for op in conn.actions],
+        "actions": [_operation(op, anchors) for op in conn.actions
+                    if not is_connection_check(op)],
+        "connection_checks": [op for op in conn.actions if is_connection_check(op)],
+        "auth_label": auth_label(conn.auth.type),
+        "help": _help(project, conn),
+        "platform": Row(name=project.options.platform_name,
+                        redirect_url=project.options.oauth_redirect_url),
         "triggers": [_operation(op, anchors) for op in conn.triggers],
         "webhooks": [op for op in conn.triggers if op.trigger_type == "webhook"],
         "top_errors": entries[: troubleshoot.TOP],
@@ -289,8 +331,11 @@ def plan(project: Project, cache: ContextCache | None = None,
         "categories": categories,
         "category_anchors": _anchor_map(categories, "category-"),
         "levels": _sorted_levels(conns, project),
-        "auth_types": sorted({c.auth.type for c in conns}),
-        "tiers": sorted({c.pricing_tier for c in conns if c.pricing_tier}),
+        "auth_types": sorted({c.auth.type for c in conns},
+                             key=lambda t: (auth_label(t).casefold(), t)),
+        "auth_labels": {**AUTH_LABELS, **{c.auth.type: auth_label(c.auth.type)
+                                          for c in conns}},
+        "tiers": sorted_tiers(c.pricing_tier for c in conns if c.pricing_tier),
         "guide_url": project.options.guide_url(),
     }))
     scope_rows = []
@@ -315,7 +360,8 @@ def plan(project: Project, cache: ContextCache | None = None,
     pages.append(PageSpec("troubleshooting/index.md", "troubleshooting.md.j2",
                           "troubleshooting", "Troubleshooting by error code",
                           {**common, "codes": codes, "by_code": by_code,
-                           "code_anchors": _anchor_map(codes, "code-")}))
+                           "code_anchors": _anchor_map(codes, "code-"),
+                           "code_titles": {k: troubleshoot.http_reason(k) for k in codes}}))
     if internal:
         report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
                              project.writer_codes(), project.errors)

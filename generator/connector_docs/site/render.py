@@ -18,6 +18,7 @@ from typing import Any, TypeVar, overload
 import jinja2
 import yaml
 
+from connector_docs.decisions import wording
 from connector_docs.decisions.policy import LEVEL_LABELS
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean, error
 from connector_docs.site import escape, filters, inheritance
@@ -87,6 +88,9 @@ def _env(override: str | None) -> jinja2.Environment:
         param_markdown=filters.param_markdown,
         output_table=filters.output_table, sample=filters.sample, codes=filters.codes,
         texts=filters.texts, op_links=filters.op_links,
+        # Wording (decisions/wording.py): "{{ n|counted("run") }}" -> "1 run" / "2 runs".
+        plural=wording.plural, counted=wording.counted, auth_label=wording.auth_label,
+        tier_label=wording.tier_label,
     )
     env.globals.update(level_label=LEVEL_LABELS)
     env.context_class = _Context

@@ -9,6 +9,7 @@ import re
 from connector_docs.diagnostics import Diagnostic, error, warning
 from connector_docs.model import SmokeResult, SmokeStatus
 from connector_docs.smoke.common import Parsed
+from connector_docs.text import plural
 
 # Lines longer than this are not matched at all (a located error instead): every pattern
 # below is linear, but a cap keeps one hostile line from costing more than a real file.
@@ -204,7 +205,8 @@ def _check_summary(
                 error(
                     name,
                     f"summary says {status.capitalize()}: {said} but {counted[status]} "
-                    f"{status} result line(s) are listed above",
+                    f"{status} result {plural(counted[status], 'line')} "
+                    f"{plural(counted[status], 'is', 'are')} listed above",
                     line=lineno,
                     column=column,
                     hint="the transcript may be incomplete or edited",
