@@ -19,6 +19,19 @@ from connector_docs.project import Project, load
 
 from .conftest import EXAMPLE_EPOCH, ROOT
 
+# Filler that reads as content on a sparse catalog (issue 18): never on a guide.
+FILLER = (
+    "Check the request and the connection, then retry",
+    "The catalog declares no connector-wide limit",
+    "Not verified",
+    "### Test Connection",
+    "your platform's OAuth callback URL",
+    "Secret. &mdash;",
+    "1 requests per",
+    "credentials</code> credentials",
+    "Auth: <code>",
+)
+
 
 def example_options(**overrides: Any) -> Options:
     base = {
