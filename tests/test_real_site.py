@@ -179,3 +179,14 @@ def test_real_catalog_guides(built: tuple[Path, str, str],
         leaked = sorted(s for s in only_in_samples if s in found)
         assert not leaked, (conn.id, leaked[:3])
     assert checked > 1000 and outputs > 1000 and samples > 1000
+
+
+def test_index_tables_have_no_empty_column(built: tuple[Path, str, str]) -> None:
+    root, _, _ = built
+    for page in ("scopes", "rate-limits", "troubleshooting", "catalog"):
+        parser = _Tables()
+        parser.feed((root / "site" / page / "index.html").read_text())
+        for head, rows in parser.tables:
+            for i, name in enumerate(head[1:], 1):
+                assert not rows or any(row[i] not in ("", "—") for row in rows if len(row) > i), \
+                    (page, name)
