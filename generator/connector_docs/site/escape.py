@@ -78,7 +78,7 @@ def inline(text: object) -> Markdown:
 
 def forget() -> None:
     """Drop the remembered escapes (a one-off build, once its pages are written)."""
-    for memo in (_inline, _code, _block):
+    for memo in (_inline, _code, _block, _identifier):
         memo.cache_clear()
     forget_slugs()
 
