@@ -59,8 +59,8 @@ class Options:
         (), "pointers", "Smoke-config values that are secrets whatever their key (JSON "
         "pointers or globs, e.g. /salesforce/credentials/instanceUrl).")
     search_parameters: bool = _option(
-        True, "bool", "Put the guides' parameter tables in the site search (about half "
-        "its index).")
+        True, "bool", "Put the guides' parameter and output tables in the site search "
+        "(about half its index).")
     # Facts about the platform the connectors run on, printed in every guide.
     platform_name: str | None = _option(
         None, "text", "The platform's name as guides call it (\"Acme Flows\"); without "
