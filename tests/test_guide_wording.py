@@ -244,3 +244,10 @@ def test_a_targeted_entry_or_row_is_highlighted() -> None:
     assert 'h3[id^="error-"]:target' in css
     assert 'tr:has(span[id^="error-"]:target)' in css
     assert 'p:has(> span[id^="error-"]:target)' in css
+
+
+@pytest.mark.parametrize(("code", "reason"), [("429", "Too Many Requests"), ("²", ""),
+                                              ("٤٢٩", ""), ("rate_limited", "")])
+def test_only_ascii_status_codes_get_a_reason_phrase(code: str, reason: str) -> None:
+    # "²".isdigit() is true and int("²") raises: one catalog error code took the build down.
+    assert troubleshoot.http_reason(code) == reason

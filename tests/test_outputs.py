@@ -165,3 +165,14 @@ def test_scope_table_leaves_out_empty_columns(tmp_path: Path, monkeypatch: pytes
         lines = [line for line in section.splitlines() if line.startswith("|")]
         assert lines[0] == head and len(lines) == 4
         assert all(line.count("|") == head.count("|") for line in lines)
+
+
+def test_line_separators_in_a_sample_never_start_a_line() -> None:
+    """U+2028/U+2029 are raw in JSON strings; split as lines they let sample text start a
+    line of the page: a fence pairing with later blocks, a blank line ending the block."""
+    hostile = {"a": "x\u2028```\u2029\u2029~~~ { onclick=alert(1) }\u2028y"}
+    lines, _ = escape.json_lines(hostile, 60, 4096)
+    assert len(lines) == 3
+    out = str(filters.sample(hostile))
+    assert "\u2028" not in out and "\u2029" not in out
+    assert not [line for line in out.split("\n") if line.lstrip().startswith(("```", "~~~"))]

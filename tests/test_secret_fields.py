@@ -13,7 +13,15 @@ from click.testing import CliRunner
 from connector_docs import cli
 from connector_docs.diagnostics import ConnectorDocsError, error
 from connector_docs.options import Options, from_mapping, override
-from connector_docs.secrets.fields import NO_OVERRIDES, Overrides, key_kind, path_kind, words
+from connector_docs.secrets.config import config_secrets
+from connector_docs.secrets.fields import (
+    NO_OVERRIDES,
+    Overrides,
+    key_kind,
+    path_kind,
+    public_value,
+    words,
+)
 from connector_docs.secrets.origin import trace
 from connector_docs.secrets.redact import REDACTED, Redactor
 from connector_docs.secrets.scan import scan_texts
@@ -126,11 +134,40 @@ def test_secret_makes_an_endpoint_a_secret_and_wins_over_not_secret() -> None:
     assert "v60.0" not in out
 
 
-def test_not_secret_makes_an_unknown_value_public() -> None:
+def test_not_secret_makes_an_unknown_value_public_by_its_exact_pointer_only() -> None:
     out, diags = redacted(Overrides(not_secret=("/salesforce/additionalConfig/mode",)))
     assert "sandbox-7" in out and diags == []
+    # A glob publishes endpoint-shaped fields only: `*/credentials/*` must not publish a
+    # `pgpassword` or a `connStr` that no word boundary shows as a credential.
     out, diags = redacted(Overrides(not_secret=("*/mode",)))
-    assert "sandbox-7" in out and diags == []
+    assert "sandbox-7" not in out and "names no value" in diags[0]
+
+
+@pytest.mark.parametrize("key", ["pgpassword", "PGPASSWORD", "dbpass", "keyfile",
+                                 "serviceAccountJson", "clientAssertion", "connStr"])
+def test_credentials_without_word_boundaries_are_credentials(key: str) -> None:
+    assert path_kind([key]) == "credential"
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("hookUrl", "https://hooks.slack.example/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX"),
+    ("incomingUrl", "https://outlook.example/webhook/a1b2c3d4e5f6a7b8c9d0e1f2"),
+    ("redisUrl", "redis://:hunter2pass@cache.example:6379"),
+    ("sasUrl", "https://store.example/c?sv=2024&sig=abcdef"),
+    ("feedUrl", "https://cal.example/feed/private-abcdef0123456789abcd.ics"),
+])
+def test_a_place_shaped_key_holding_more_than_a_place_is_a_secret(key: str, value: str
+                                                                  ) -> None:
+    assert not public_value(value)
+    secrets, _ = config_secrets({"app": {"credentials": {key: value}}}, "smoke.json")
+    assert [s.value for s in secrets if s.value == value] == [value]
+
+
+@pytest.mark.parametrize("value", ["https://example.online.tableau.com",
+                                   "https://example.my.salesforce.com/", "eu-west-1",
+                                   "v60.0", "1234567890", "https://api.example.com/v2"])
+def test_places_stay_public(value: str) -> None:
+    assert public_value(value)
 
 
 def test_not_secret_on_a_credential_needs_an_exact_pointer_and_warns() -> None:
@@ -264,3 +301,20 @@ def test_a_traced_file_name_is_redacted(tmp_path: Path) -> None:
     (traced,) = trace([problem], redactor, [("catalog file", tmp_path / "catalog")])
     assert "sf-token-0123456789" not in traced.format()
     assert f"{REDACTED}.json:1:8 (at /d)" in (traced.hint or "")
+
+
+def test_tracing_names_a_secret_key_redacted_and_survives_deep_nesting() -> None:
+    from connector_docs.secrets.origin import _json_pointers
+    from connector_docs.secrets.redact import Redactor
+
+    secret = "s3cr3t/v4lue-xyz"  # a "/" becomes "~1" in a pointer, which redact misses
+    redactor = Redactor([secret])
+    key = "configured secret #1"
+    text = json.dumps({"errorCodes": {secret: {"message": secret}}})
+    (pointer,) = _json_pointers(text, redactor, {key}).values()
+    assert secret not in pointer and "s3cr3t~1v4lue" not in pointer
+    assert pointer.startswith("/errorCodes/[REDACTED]")
+    # Nested past Python's stack: no pointer, and no exception (it ran after a failed
+    # scan, before the site holding the secret was deleted).
+    deep = "[" * 100_000 + json.dumps(secret) + "]" * 100_000
+    assert _json_pointers(deep, redactor, {key}) == {}

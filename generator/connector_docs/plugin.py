@@ -313,14 +313,18 @@ class ConnectorDocsPlugin(_Base):
         problems = scan_site(Path(config.site_dir), self.redactor, since=since,
                              derived=("search/search_index.json",) if self.serving else (),
                              memory=self.scan_memory if self.serving else None)
-        if problems and self.options is not None:  # which input holds it (slow: only now)
-            problems = trace_secrets(problems, self.options, self.redactor)
         if problems:
             # Never leave pages holding a credential on disk, where a deploy step or a
             # dev server could publish them: neither the site nor the generated Markdown
-            # in the cache (which CI keeps between runs).
+            # in the cache (which CI keeps between runs). First, whatever comes next.
             shutil.rmtree(config.site_dir, ignore_errors=True)
             if self.cache_dir is not None:
                 shutil.rmtree(self.cache_dir, ignore_errors=True)
+            if self.options is not None:  # which input holds it (slow: only now)
+                try:
+                    problems = trace_secrets(problems, self.options, self.redactor)
+                except Exception:  # the trace only adds hints; the finding stands
+                    log.debug("connector-docs: tracing the secret's input failed",
+                              exc_info=True)
             raise PluginError("secret scan: the built site contains credentials:\n"
                               + "\n".join(d.format() for d in problems))

@@ -78,7 +78,7 @@ def build_date(now: dt.datetime | None = None) -> dt.datetime:
 
 def validate_build_date() -> list[Diagnostic]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch and not epoch.isdigit():
+    if epoch and not (epoch.isascii() and epoch.isdigit()):
         return [warning("SOURCE_DATE_EPOCH", f"not a Unix timestamp ({epoch!r}); using the "
                         "current time", hint="set it to e.g. $(git log -1 --format=%ct)")]
     return []

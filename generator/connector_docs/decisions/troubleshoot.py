@@ -149,7 +149,8 @@ def implied(conn: Connector) -> list[ErrorCode]:
 def http_reason(code: str) -> str:
     """The reason phrase of an HTTP status written as a code ("429" -> "Too Many
     Requests"); "" for anything else."""
-    return _REASONS.get(int(code), "") if code.isdigit() else ""
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    return _REASONS.get(int(code), "") if code.isascii() and code.isdigit() else ""
 
 
 def from_smoke(history: Sequence[Evidence]) -> Counter[int]:

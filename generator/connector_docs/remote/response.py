@@ -99,7 +99,7 @@ def outcome(
     coding_list = codings(response.headers.get_list("content-encoding"))
     declared = response.headers.get("content-length", "")
     most = raw_limit(max_bytes) if coding_list else max_bytes
-    if declared.strip().isdigit() and int(declared) > most:
+    if declared.strip().isascii() and declared.strip().isdigit() and int(declared) > most:
         raise _too_large(max_bytes, int(declared))
     try:
         data = read_decoded(raw_body(response), coding_list, max_bytes, check=check)

@@ -23,7 +23,13 @@ from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, Severity, did_you_mean, error, warning
 from connector_docs.inputs.locate import byte_line_col
-from connector_docs.secrets.fields import NO_OVERRIDES, Overrides, is_glob, path_kind
+from connector_docs.secrets.fields import (
+    NO_OVERRIDES,
+    Overrides,
+    is_glob,
+    path_kind,
+    public_value,
+)
 from connector_docs.smoke import JsonSource, escape_pointer
 
 MIN_SECRET_LENGTH = 4
@@ -148,9 +154,9 @@ def _values(walk: _Walk, value: Any, at: str, keys: list[str]) -> None:
     if isinstance(value, bool) or value is None:
         return
     walk.pointers.append(at)
-    if not _is_secret(walk, at, keys):
-        return
     text = value if isinstance(value, str) else json.dumps(value)
+    if not _is_secret(walk, at, keys, text):
+        return
     if not text.strip():
         return
     if len(text.strip()) < MIN_SECRET_LENGTH:
@@ -169,18 +175,21 @@ def _values(walk: _Walk, value: Any, at: str, keys: list[str]) -> None:
     walk.secrets.append(ConfigSecret(text, f"smoke-config value {at}", pointer=at))
 
 
-def _is_secret(walk: _Walk, at: str, keys: list[str]) -> bool:
+def _is_secret(walk: _Walk, at: str, keys: list[str], text: str) -> bool:
     """Whether the value at ``at`` is a secret: listed under ``secret``, else by its
-    keys (``fields.path_kind``) unless listed under ``not_secret``."""
+    keys (``fields.path_kind``) and, for a place-shaped key, by the value's look
+    (``fields.public_value``), unless listed under ``not_secret``."""
     overrides = walk.overrides
     listed = overrides.match(overrides.secret, at)
     if listed is not None:
         walk.used.add(listed)
         return True
     kind = path_kind(keys)
-    # A glob never makes a credential-shaped field public; an exact pointer does: the
-    # user's explicit choice, with a warning (a token's *name* may be public).
-    public = overrides.match(overrides.not_secret, at, exact_only=kind == "credential")
+    if kind == "endpoint" and not public_value(text):
+        kind = "unknown"
+    # A glob makes only endpoint-shaped fields public; an exact pointer any field: the
+    # user's explicit choice, with a warning for a credential-shaped one.
+    public = overrides.match(overrides.not_secret, at, exact_only=kind != "endpoint")
     if public is None:
         return kind != "endpoint"
     walk.used.add(public)

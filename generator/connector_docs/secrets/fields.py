@@ -25,8 +25,13 @@ fetched, not the credential. The strong words (``secret``, ``password``, ``webho
 
 The user's lists (:class:`Overrides`) are JSON pointers into the config, or globs
 (``*/credentials/serverUrl``): ``secret`` makes a value a secret whatever its key, and
-wins over ``not_secret``; ``not_secret`` makes one public. A glob never makes a
-credential-shaped field public; an exact pointer does, with a warning each build.
+wins over ``not_secret``; ``not_secret`` makes one public. A glob makes only
+endpoint-shaped fields public (not credential-shaped nor unknown ones); an exact pointer
+makes any field public, with a warning each build for a credential-shaped one.
+
+An endpoint-shaped field is public only when its value reads as a place
+(:func:`public_value`): a URL with user info, a query, a long path or a key-like segment
+is a secret whatever its key (a Slack ``hookUrl``, a Redis URL with a password).
 """
 
 from __future__ import annotations
@@ -101,11 +106,43 @@ def key_kind(key: str) -> Kind:
     return "endpoint" if place else "unknown"
 
 
+# Inside a key's letters (``pgpassword``, ``dbpass``, ``keyfile``, ``connStr``,
+# ``serviceAccountJson``): a credential even when no word boundary shows it.
+_CREDENTIAL_INSIDE = re.compile(
+    r"pass(?!port)|pwd|secret|token|apikey|privatekey|credential|assertion|cookie|"
+    r"session|signature|connstr|connectionstring|serviceaccount|keyfile|jwt|bearer")
+# A path segment that looks like a key: a long run of letters and digits.
+_OPAQUE = re.compile(r"[A-Za-z0-9_-]{16,}")
+
+
+def public_value(value: str) -> bool:
+    """Whether a value under a place-shaped key reads as a place and nothing more. A URL
+    is one only as an origin, or with a short path of plain segments: no user info,
+    query, fragment or key-like segment (``hookUrl``'s
+    ``https://hooks.example/services/T0/B0/XXXXXXXXXXXXXXXXXXXX`` is a credential, a
+    ``redis://:pw@host`` too)."""
+    text = value.strip()
+    if "://" not in text and not text.startswith("//"):
+        return "@" not in text and not _OPAQUE.search(text)  # a region, an id, a version
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    if "@" in parts.netloc or parts.query or parts.fragment:
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    return len(segments) <= 3 and not any(_OPAQUE.search(s) for s in segments)
+
+
 def path_kind(keys: list[str]) -> Kind:
     """What the value at the end of ``keys`` (from its section down; list indexes left
     out) is: a credential when any key on the way is one, else what its own key is."""
     kinds = [key_kind(key) for key in keys]
-    if "credential" in kinds:
+    if "credential" in kinds or any(
+            _CREDENTIAL_INSIDE.search(key.lower()) and key_kind(key) != "endpoint"
+            for key in keys):
         return "credential"
     return kinds[-1] if kinds else "unknown"
 

@@ -135,25 +135,25 @@ def _json_pointers(text: str, redactor: Redactor, keys: set[str]) -> dict[str, s
     """The JSON pointer of the first string (or key) holding each secret of ``keys``."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return {}
     found: dict[str, str] = {}
-
-    def walk(value: Any, at: str) -> None:
-        if len(found) == len(keys):
-            return
+    # Iterative, in document order: a file nested thousands deep is walked, not recursed.
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack and len(found) < len(keys):
+        value, at = stack.pop()
         if isinstance(value, dict):
-            for name, item in value.items():
-                walk(name, pointer_join(at, name))
-                walk(item, pointer_join(at, name))
+            for name, item in reversed(list(value.items())):
+                # A key may be the secret itself: the pointer names it redacted.
+                here = pointer_join(at, redactor.redact(str(name)))
+                stack.append((item, here))
+                stack.append((name, here))
         elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, pointer_join(at, index))
+            stack.extend((item, pointer_join(at, i))
+                         for i, item in reversed(list(enumerate(value))))
         elif isinstance(value, str):
             for _, description in redactor.hits(value):
                 key = _key(description)
                 if key in keys:
                     found.setdefault(key, at)
-
-    walk(data, "")
     return found

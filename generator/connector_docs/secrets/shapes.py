@@ -30,7 +30,7 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("GitHub token",
      r"g(?<![\w-]g)(?P<w6>h[pousr]_[A-Za-z0-9]{20,}|ithub_pat_[A-Za-z0-9_]{20,})"),
     ("password in a URL",
-     r":(?<=\w:)//[^\s/:@'\"<>]+:(?P<v7>[^\s/@'\"<>]+)@"),
+     r":(?<=\w:)//[^\s/:@'\"<>]*:(?P<v7>[^\s/@'\"<>]+)@"),  # user optional
     ("password parameter",
      r"[Pp](?<![\w-][Pp])(?:assword|asswd|ASSWORD|wd)="
      r"(?P<v8>(?![{$<\[%*])[^\s&\"'<>;]{3,})"),

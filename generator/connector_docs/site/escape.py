@@ -226,7 +226,11 @@ def json_lines(value: object, max_lines: int, max_chars: int) -> tuple[list[Mark
     ellipsis). Every token HTML-escaped in a ``<span>`` of its Pygments class, unsafe
     characters dropped; for a ``<pre>`` in a raw HTML block, which Markdown does not
     read."""
-    lines = clean(json.dumps(value, indent=2, ensure_ascii=False)).splitlines()
+    # U+2028/2029 are valid raw in JSON strings but line breaks to str.splitlines and to
+    # some readers: written as escapes, and lines split at "\n" only, so no sample text
+    # can start a line of the page (a fence, a blank line ending the HTML block).
+    text = clean(json.dumps(value, indent=2, ensure_ascii=False))
+    lines = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").split("\n")
     size = count = 0
     for line in lines[:max_lines]:
         size += len(line) + 1

@@ -50,7 +50,7 @@ def workers() -> int:
     if threading.active_count() > 1 or not sys.platform.startswith("linux"):
         return 1
     wanted = os.environ.get("CONNECTOR_DOCS_WORKERS", "").strip()
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():
         return max(1, int(wanted))
     return max(1, min(len(os.sched_getaffinity(0)), _cpu_quota(), MAX_WORKERS))
 

@@ -168,7 +168,10 @@ def _fences(markdown: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start: int | None = None
     offset = 0
-    for line in markdown.splitlines(keepends=True):
+    # Lines as Python-Markdown splits them: at "\n" only (str.splitlines also breaks at
+    # U+2028, U+0085 ..., which a sample's text could use to fake a fence line).
+    for line in markdown.split("\n"):
+        line += "\n"
         if FENCE.match(line):
             if start is None:
                 start = offset
@@ -177,5 +180,5 @@ def _fences(markdown: str) -> list[tuple[int, int]]:
                 start = None
         offset += len(line)
     if start is not None:
-        spans.append((start, offset))
+        spans.append((start, min(offset, len(markdown))))
     return spans
