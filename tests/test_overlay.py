@@ -126,3 +126,16 @@ def test_built_guide_replaces_and_merges(tmp_path: Path) -> None:
     assert page.index("First note.") < page.index("Second note.")
     assert "First entry." in page and "Second entry." in page
     assert "appears again (first at line" in result.stdout
+
+
+@pytest.mark.e2e
+def test_a_broken_definition_publishes_neither_guide_nor_raw_overlay(tmp_path: Path) -> None:
+    project = make_site(tmp_path, docs={"connectors/coinrail.md": "## Notes\n\nCOIN-NOTE\n"})
+    path = project / "catalog" / "connectors" / "coinrail.json"
+    path.write_text(path.read_text().replace('"name":', '"name" "x",', 1))
+    result = mkdocs_build(project)
+    assert "coinrail.json" in result.stdout and "left out of the site" in result.stdout
+    assert "overlay for unknown connector" not in result.stdout
+    assert not (project / "site" / "connectors" / "coinrail").exists()
+    assert "could not be built" not in "".join(
+        p.read_text() for p in (project / "site").rglob("*.html"))

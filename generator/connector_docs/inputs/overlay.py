@@ -11,6 +11,7 @@ and reported (nothing is dropped). A writer replaces the generated text of a sec
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,10 +139,11 @@ def problems(overlay: Overlay, shown: str) -> list[Diagnostic]:
     return diags
 
 
-def load(docs_dir: Path, known_ids: set[str],
-         codes: dict[str, set[str]]) -> tuple[dict[str, Overlay], list[Diagnostic]]:
+def load(docs_dir: Path, known_ids: set[str], codes: dict[str, set[str]],
+         broken: Collection[str] = ()) -> tuple[dict[str, Overlay], list[Diagnostic]]:
     """Overlays by connector id. An overlay for an unknown connector, or a troubleshooting
-    entry for a code the connector does not have, is a warning."""
+    entry for a code the connector does not have, is a warning; one for a connector whose
+    definition is ``broken`` is skipped quietly (the definition's errors say why)."""
     folder = docs_dir / "connectors"
     out: dict[str, Overlay] = {}
     diags: list[Diagnostic] = []
@@ -155,6 +157,8 @@ def load(docs_dir: Path, known_ids: set[str],
             diags.append(warning(shown, "overlay links outside the docs folder; ignored"))
             continue
         conn_id = path.stem
+        if conn_id in broken:
+            continue
         if conn_id not in known_ids:
             from connector_docs.diagnostics import did_you_mean
 
