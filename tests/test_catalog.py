@@ -264,3 +264,17 @@ def test_unknown_keys_alone_do_not_load_jsonschema(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out.strip() == "[\"unknown key 'actions_append'\"] False", out
+
+
+def test_paths_read_as_typed_never_climbing(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside the working directory a path is shown relative; outside it, absolute (not
+    ``../../..``)."""
+    from connector_docs.inputs.catalog import display
+
+    inside = tmp_path / "project"
+    (inside / "catalog").mkdir(parents=True)
+    monkeypatch.chdir(inside)
+    assert display(inside / "catalog" / "a.json") == os.path.join("catalog", "a.json")
+    outside = tmp_path / "shared" / "real" / "a.json"
+    assert display(outside) == str(outside)

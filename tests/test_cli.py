@@ -29,8 +29,8 @@ def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 def test_validate_example_is_clean_enough(run) -> None:  # type: ignore[no-untyped-def]
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert "0 errors" in result.output
-    assert "10 connectors loaded" in result.output
+    assert "  errors: 0" in result.output
+    assert "connector-docs summary (10 connectors):" in result.output
 
 
 def test_validate_strict_fails_on_warnings(run) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +76,7 @@ def test_bad_plugin_option_in_mkdocs_yml(run, tmp_path: Path) -> None:  # type: 
 def test_validate_real_catalog_exits_0_with_located_warnings(run, real_catalog: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("validate", "--catalog", str(real_catalog))
     assert result.exit_code == 0, result.output[-2000:]
-    assert "149 connectors loaded" in result.output
+    assert "connector-docs summary (149 connectors):" in result.output
     assert "typeform/definition.json:" in result.output and "actions_append" in result.output
 
 

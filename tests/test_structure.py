@@ -20,6 +20,7 @@ STAGES = {
 }
 MAX_LINES = 400
 UNITS = {"model": "core", "diagnostics": "core", "text": "core", "options": "core",
+         "summary": "core",
          "plugin": "shells", "cli": "shells", "safebuild": "shells"}
 
 

@@ -5,7 +5,8 @@ The package reads in stages; every import points down this list, never up (a tes
 
 =================  ===================================================================
 core               ``model`` (frozen values), ``diagnostics`` (the one problem type),
-                   ``text`` (unsafe characters, slugs), ``options`` (the plugin options)
+                   ``text`` (unsafe characters, slugs), ``options`` (the plugin options),
+                   ``summary`` (findings by kind: what fails a run, what the log shows)
 ``speedups``       caches, forked workers, raw-HTML pass-through: nothing in it changes
                    a byte of output (its ``__init__`` lists every cache)
 ``inputs``         catalog files: JSON reading and locating, schema and lint,

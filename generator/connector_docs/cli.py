@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from connector_docs import diagnostics
+from connector_docs import diagnostics, summary
 from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
@@ -44,11 +44,26 @@ def _options(ctx: click.Context, **flags: Any) -> Options:
     return override(opts, **flags)
 
 
-def _emit(diags: list[Diagnostic], fmt: str) -> None:
+def _emit(diags: list[Diagnostic], fmt: str, opts: Options | None = None,
+          publishing: bool = False, connectors: int | None = None) -> None:
+    """JSON: everything. Text: with the run's options, a few warnings per rule and the
+    summary (what blocks a release first, counts by kind); without (a run that stopped
+    before reading them), every problem and the counts."""
     if fmt == "json":
         click.echo(diagnostics.format_json(diags))
+    elif opts is not None:
+        shown, left = summary.for_log(diags, opts.warnings_per_rule)
+        fail_on = opts.failing(publishing)
+        lines = [d.format() for d in shown] + summary.lines(
+            diags, fail_on=opts.fail_on if opts.fail_on is not None else (fail_on or None),
+            strict=opts.strict, left_out=left, connectors=connectors)
+        click.echo("\n".join(lines), err=True)
     elif diags:
         click.echo(diagnostics.format_text(diags), err=True)
+
+
+def _fails(diags: list[Diagnostic], opts: Options, publishing: bool = False) -> bool:
+    return bool(summary.failing(diags, opts.failing(publishing), opts.strict))
 
 
 def _fail(exc: ConnectorDocsError, fmt: str = "text") -> None:
@@ -70,11 +85,12 @@ def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Projec
     try:
         opts = _options(ctx, **flags)
         proj = load(opts)
-        if diagnostics.has_errors(proj.diagnostics, strict=opts.strict):
-            raise ConnectorDocsError(proj.diagnostics)
     except ConnectorDocsError as exc:
         _fail(exc)
         raise  # unreachable
+    if _fails(proj.diagnostics, opts):
+        _emit(proj.diagnostics, "text", opts, connectors=len(proj.catalog.connectors))
+        sys.exit(1)
     return opts, proj
 
 
@@ -94,6 +110,9 @@ def plugin_flag(name: str) -> Callable[[F], F]:
         return click.option(flag, type=click.Choice(found.choices), help=text)
     if found.kind == "int":
         return click.option(flag, type=click.IntRange(min=0), help=text)
+    if found.kind == "names":
+        return click.option(flag, multiple=True, metavar="KIND",
+                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
     if found.kind == "pointers":
         return click.option(flag, multiple=True, metavar="POINTER",
                             help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
@@ -104,6 +123,8 @@ catalog_option = plugin_flag("catalog")
 smoke_option = plugin_flag("smoke")
 audience_option = plugin_flag("audience")
 strict_option = plugin_flag("strict")
+fail_on_option = plugin_flag("fail_on")
+per_rule_option = plugin_flag("warnings_per_rule")
 not_secret_option = plugin_flag("not_secret")
 secret_option = plugin_flag("secret")
 
@@ -138,17 +159,20 @@ def main(ctx: click.Context, config_file: str) -> None:
 @catalog_option
 @smoke_option
 @strict_option
+@fail_on_option
+@per_rule_option
 @secret_options
 @format_option
 @click.option("--docs", is_flag=True, help="Also lint the documentation (overlays, codes).")
 @click.pass_context
 def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict: bool | None,
-             fmt: str, docs: bool, not_secret: tuple[str, ...],
-             secret: tuple[str, ...]) -> None:
+             fail_on: tuple[str, ...], warnings_per_rule: int | None, fmt: str, docs: bool,
+             not_secret: tuple[str, ...], secret: tuple[str, ...]) -> None:
     """Check the catalog (and smoke results): every problem, with its location."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict,
-                        not_secret=not_secret, secret=secret)
+        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict, fail_on=fail_on,
+                        warnings_per_rule=warnings_per_rule, not_secret=not_secret,
+                        secret=secret)
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         return
@@ -159,10 +183,8 @@ def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict:
         from connector_docs.site import docslint
 
         diags = diags + project.redacted(docslint.lint(proj), proj.redactor)
-    _emit(diags, fmt)
-    if fmt == "text":
-        click.echo(f"{counted(len(proj.catalog.connectors), 'connector')} loaded", err=True)
-    sys.exit(1 if diagnostics.has_errors(diags, strict=opts.strict) else 0)
+    _emit(diags, fmt, opts, connectors=len(proj.catalog.connectors))
+    sys.exit(1 if _fails(diags, opts) else 0)
 
 
 @main.command()
@@ -219,14 +241,15 @@ def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | Non
         _fail(exc)
         return
     found = render.check_templates(templates)
-    if diagnostics.has_errors(found, strict=opts.strict):  # as the plugin's strict does
-        _fail(ConnectorDocsError(proj.diagnostics + found))
+    if _fails(found, opts):  # as the plugin does
+        _emit(proj.diagnostics + found, "text", opts, connectors=len(proj.catalog.connectors))
+        sys.exit(1)
     # The site scan never sees these pages: scan them before anything is written, so a
     # catalog text holding a configured secret fails here as it fails a build.
     catalog_json = export.catalog_json(proj)
     _refuse_secrets([*((spec.path, text) for spec, text in texts),
                      ("catalog/catalog.json", catalog_json)], proj, "the generated pages")
-    _emit(proj.diagnostics + found, "text")
+    _emit(proj.diagnostics + found, "text", opts, connectors=len(proj.catalog.connectors))
     extra = [("catalog/catalog.json", catalog_json)] + [
         (f"assets/{name}", (render.ASSETS_DIR / name).read_text(encoding="utf-8"))
         for name in render.ASSETS]  # the badge/catalog CSS and the catalog filter script
@@ -268,7 +291,8 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | N
                                 not_secret=not_secret, secret=secret)
     text = export.catalog_json(proj)
     _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
-    _emit(proj.diagnostics, "text")
+    opts = proj.options
+    _emit(proj.diagnostics, "text", opts, connectors=len(proj.catalog.connectors))
     if out == "-":
         click.echo(text, nl=False)
     else:

@@ -87,7 +87,8 @@ def format_text(diags: Iterable[Diagnostic]) -> str:
     lines = [d.format() for d in items]
     errors = sum(1 for d in items if d.is_error)
     warnings = len(items) - errors
-    lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
+    if len(items) > 1:  # one problem needs no count
+        lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from connector_docs import summary
 from connector_docs.diagnostics import ConnectorDocsError, did_you_mean, error
 
 AUDIENCES = ("public", "internal")
@@ -24,8 +25,9 @@ PLUGIN_NAMES = ("connector-docs", "connector_docs")
 class Spec:
     """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``text``
     (a line of text), ``url`` (an http(s) URL), ``bool``, ``int`` (a whole number >= 0),
-    ``choice`` (one of ``choices``) or ``pointers`` (a list of JSON pointers or globs: a
-    tuple of strings, each starting with ``/`` or ``*``)."""
+    ``choice`` (one of ``choices``), ``pointers`` (a list of JSON pointers or globs: a
+    tuple of strings, each starting with ``/`` or ``*``) or ``names`` (a list of kinds or
+    rule codes, None when unset)."""
 
     kind: str
     help: str
@@ -50,6 +52,13 @@ class Options:
         14, "int", "How old (days) the newest passing smoke result of a Stable connector "
         "may be.")
     strict: bool = _option(False, "bool", "Treat warnings as errors.")
+    fail_on: tuple[str, ...] | None = _option(
+        None, "names", "What fails a build besides errors: kinds (evidence, secrets, links, "
+        "docs, input) or rule codes (doc-parameter); none for nothing. Unset: nothing for "
+        "mkdocs build, evidence, secrets and links for connector-docs build.")
+    warnings_per_rule: int = _option(
+        5, "int", "How many warnings of each rule the log prints (0: all); the summary "
+        "counts the rest and the JSON output of validate keeps them.")
     templates: str | None = _option(
         None, "path", "A folder of templates that override the built-in ones.")
     not_secret: tuple[str, ...] = _option(
@@ -79,6 +88,13 @@ class Options:
         """URL pattern of a connector guide ({id}) from a page one folder deep."""
         return prefix + ("connectors/{id}/" if self.use_directory_urls else
                          "connectors/{id}.html")
+
+    def failing(self, publishing: bool = False) -> tuple[str, ...]:
+        """What fails a run besides errors: ``fail_on`` as set (``none`` is nothing), else
+        the release blockers when publishing (``connector-docs build``), else nothing."""
+        if self.fail_on is None:
+            return summary.RELEASE_KINDS if publishing else ()
+        return tuple(v for v in self.fail_on if v != "none")
 
     def platform_facts(self) -> tuple[str | None, ...]:
         """The options every guide prints (a guide's cache key includes them)."""
@@ -175,6 +191,13 @@ def validate(opts: Options, where: str) -> list[Any]:
                 where, f"{name} must be a list of JSON pointers into the smoke config "
                 f"(each starting with / or a glob *), not {value!r}",
                 hint=f"e.g. {name}: [/tableau/credentials/serverUrl]"))
+        elif kind == "names" and value is not None and (
+                not isinstance(value, tuple) or summary.check_fail_on(value)):
+            problems.append(error(
+                where, f"{name} must be a list of kinds or rule codes: "
+                + "; ".join(summary.check_fail_on(value if isinstance(value, tuple)
+                                                  else (value,))),
+                hint=f"e.g. {name}: [evidence, secrets, links]"))
         elif kind == "text" and value is not None and (
                 not isinstance(value, str) or not value.strip() or "\n" in value):
             problems.append(error(where, f"{name} must be one line of text"))

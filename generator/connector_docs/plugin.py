@@ -28,7 +28,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic, sort_key
+from connector_docs import summary
+from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic
 from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping
 from connector_docs.options import spec as option_spec
 from connector_docs.project import trace_secrets
@@ -48,6 +49,8 @@ def _mkdocs_option(option: Field[Any]) -> Any:
     found, default = option_spec(option), option.default
     if found.kind == "choice":
         return c.Choice(found.choices, default=default)
+    if found.kind == "names":  # None (unset) differs from an empty list
+        return c.Optional(c.Type(list))
     if found.kind == "pointers":
         return c.ListOfItems(c.Type(str), default=list(default) if isinstance(default, tuple)
                            else [])
@@ -61,42 +64,48 @@ ConnectorDocsConfig: type[Config] = type(
     {"__module__": __name__, **{o.name: _mkdocs_option(o) for o in PLUGIN_OPTIONS}})
 
 
-def report(diags: list[Diagnostic], strict: bool, usable: bool = True,
-           already: set[str] | None = None) -> None:
-    """Warnings through logging (MkDocs' --strict counts them). Errors in some connectors
-    are logged and those connectors left out, so the good ones still build; with our own
-    ``strict``, or when nothing usable is left, every problem aborts the build at once.
-    ``already``: warnings the previous build of `mkdocs serve` logged; they are counted,
-    not repeated (an edit would otherwise reprint thousands of lines), and the set is
-    replaced by this build's warnings."""
+def report(diags: list[Diagnostic], opts: Options, usable: bool = True,
+           already: set[str] | None = None, publishing: bool = False,
+           connectors: int | None = None) -> list[str]:
+    """Log the findings, a few per rule (MkDocs' --strict counts the warnings), and give
+    back the summary to print at the end. Errors in some connectors are logged and those
+    connectors left out, so the good ones still build. The build fails (PluginError,
+    with the summary) on what ``fail_on`` names, on every warning under our own
+    ``strict``, and on every error when nothing usable is left. ``already``: warnings
+    the previous build of `mkdocs serve` logged; they are counted, not repeated (an edit
+    would otherwise reprint thousands of lines), and the set is replaced by this
+    build's warnings."""
     errors = [d for d in diags if d.is_error]
-    fatal = [d for d in diags if d.is_error or strict] if strict or (errors and not usable) \
-        else []
-    if fatal:
-        raise PluginError("connector-docs found problems:\n" + "\n".join(
-            d.format() for d in sorted(fatal, key=sort_key)))
-    repeated = 0
-    logged: set[str] = set()
-    for d in sorted(diags, key=sort_key):
-        text = d.format()
-        if d.is_error:
-            log.error(text)
-        elif already is not None and text in already:
-            repeated += 1
-        else:
-            log.warning(text)
-        logged.add(text)
+    fail_on = opts.failing(publishing)
+    fatal = summary.failing(diags, fail_on, opts.strict) if opts.strict or fail_on else []
+    fatal = [d for d in fatal if not d.is_error] + (errors if fatal or not usable else [])
+    fresh = [d for d in diags if d.is_error or already is None or d.format() not in already]
+    shown, left = summary.for_log(fresh, opts.warnings_per_rule)
+    for d in shown:
+        (log.error if d.is_error else log.warning)(d.format())
+    repeated = len(diags) - len(fresh)
     if repeated:
         log.info(f"connector-docs: {counted(repeated, 'warning')} unchanged since the last "
                  "build (not repeated)")
     if already is not None:
         already.clear()
-        already.update(logged)
+        already.update(d.format() for d in diags if not d.is_error)
     if errors:
         left_out = sorted({d.path for d in errors})
         log.error(f"connector-docs: {counted(len(left_out), 'file')} with errors "
                   f"{plural(len(left_out), 'was', 'were')} left out of the site: "
                   + ", ".join(left_out))
+    lines = summary.lines(diags, fail_on=opts.fail_on if opts.fail_on is not None
+                          else (fail_on or None), strict=opts.strict, left_out=left,
+                          connectors=connectors)
+    if fatal:
+        why = "strict: true" if opts.strict else (
+            f"fail_on: {', '.join(fail_on)}" if opts.fail_on is not None else
+            "connector-docs build fails on evidence, secrets and links unless fail_on says "
+            "otherwise" if fail_on else "nothing usable is left")
+        raise PluginError("\n".join(lines) + f"\nconnector-docs: the build fails on "
+                          f"{counted(len(fatal), 'finding')} ({why})")
+    return lines
 
 
 if TYPE_CHECKING:  # the config class is made at runtime: mypy knows its base
@@ -123,6 +132,9 @@ class ConnectorDocsPlugin(_Base):
         self.logged: set[str] = set()  # warnings the last `mkdocs serve` build printed
         self.build_started = 0.0
         self.verbatim = Verbatim()  # raw HTML regions of generated pages (verbatim.py)
+        # Set by `connector-docs build`: unset fail_on then means the release blockers.
+        self.publishing = False
+        self.summary: list[str] = []  # printed at the end of the build (on_post_build)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
@@ -171,10 +183,12 @@ class ConnectorDocsPlugin(_Base):
             except ConnectorDocsError as exc:
                 raise PluginError(str(exc)) from None
             # MkDocs' own --strict counts warnings per build: then every build logs them.
-            report(made.diagnostics, self.options.strict,
-                   usable=bool(made.project.catalog.connectors)
-                   and not made.project.config_broken,
-                   already=self.logged if self.serving and not config.strict else None)
+            self.summary = report(made.diagnostics, self.options,
+                                  usable=bool(made.project.catalog.connectors)
+                                  and not made.project.config_broken,
+                                  already=self.logged if self.serving and not config.strict
+                                  else None, publishing=self.publishing,
+                                  connectors=len(made.project.catalog.connectors))
             files = self._publish(made, files, config)
         if not self.serving:  # MkDocs renders thousands of pages next: free what we can
             escape.forget()
@@ -336,3 +350,5 @@ class ConnectorDocsPlugin(_Base):
                               exc_info=True)
             raise PluginError("secret scan: the built site contains credentials:\n"
                               + "\n".join(d.format() for d in problems))
+        for line in self.summary:  # last, after the scan: what a person reads
+            log.info(line)

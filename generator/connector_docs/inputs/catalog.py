@@ -40,11 +40,15 @@ class Entry:
 
 
 def display(path: Path) -> str:
-    """A path as users typed it: relative to the working directory when inside it."""
+    """A path as a user reads it: relative to the working directory when inside it, else
+    absolute (never ``../../..``, which nobody types and few can follow)."""
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    if shown == os.pardir or shown.startswith(os.pardir + os.sep):
+        return os.path.abspath(path)
+    return shown
 
 
 def check_id(conn_id: str) -> str | None:
