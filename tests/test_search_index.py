@@ -17,8 +17,9 @@ from connector_docs.site import search
 from .conftest import ROOT
 from .helpers import make_site, mkdocs_build
 
-# Index pages: the page's own entry keeps its intro; no entry holds a connector's row.
-INDEX_PAGES = ("scopes/", "rate-limits/", "troubleshooting/", "readiness/")
+# Index pages whose rows only repeat the guides: the page's own entry keeps its intro, its
+# headings stay (troubleshooting's codes), and no entry holds a connector's row.
+ROWS_EXCLUDED = ("rate-limits/", "troubleshooting/", "readiness/")
 
 
 def _index(site: Path) -> dict[str, Any]:
@@ -84,21 +85,33 @@ def test_index_pages_keep_their_rows_out_of_the_search(built: dict[str, Path],
     connectors = json.loads((built[name] / "catalog" / "catalog.json").read_text())
     names = [c["name"] for c in connectors["connectors"]]
     pages = {d["location"].split("#")[0] for d in docs}
+    assert {"scopes/", "rate-limits/", "troubleshooting/"} <= pages
     for doc in docs:
         page = doc["location"].split("#")[0]
-        if page not in INDEX_PAGES:
-            continue
-        # The page's intro and its code headings stay; no connector row, no "— —".
-        assert not any(n in doc["text"] for n in names), doc
-        assert "—" not in doc["text"] and "&mdash;" not in doc["text"], doc
-        assert doc["title"].strip(), doc
-    assert {"scopes/", "rate-limits/", "troubleshooting/"} <= pages
+        if page in ROWS_EXCLUDED or page == "scopes/":
+            assert "—" not in doc["text"] and "&mdash;" not in doc["text"], doc
+            assert doc["title"].strip(), doc
+        if page in ROWS_EXCLUDED:
+            assert not any(n in doc["text"] for n in names), doc
     titles = {d["title"] for d in docs if d["location"].startswith("troubleshooting/#")}
     assert "429 Too Many Requests" in titles and "not_in_channel" in titles
-    # The rows are still on the page, just not in the index.
-    page = html.unescape((built[name] / "scopes" / "index.html").read_text())
-    assert "<div data-search-exclude>" in page and "channels:read" in page
+    # The rows are still on the pages, just not in the index.
+    page = html.unescape((built[name] / "rate-limits" / "index.html").read_text())
+    assert "<div data-search-exclude>" in page and "Chatterbox" in page
     assert "connector-docs:search-exclude" not in page
+
+
+@pytest.mark.e2e
+def test_each_scope_is_a_search_result_of_its_own(built: dict[str, Path]) -> None:
+    docs = _index(built["example"])["docs"]
+    scopes = {d["title"]: d["text"] for d in docs if d["location"].startswith("scopes/#")}
+    # One section per scope, titled with it, naming the connectors that request it.
+    assert scopes["<code>channels:read</code>"].startswith("<ul> <li>Chatterbox: List")
+    contacts = scopes["<code>contacts.read</code>"]
+    assert "Acme CRM" in contacts and "Ledgerline" in contacts
+    assert all(text.startswith("<ul>") for text in scopes.values())
+    page = (built["example"] / "scopes" / "index.html").read_text()
+    assert 'id="scope-channels-read"' in page and "data-search-exclude" not in page
 
 
 @pytest.mark.e2e
