@@ -115,6 +115,21 @@ def test_each_scope_is_a_search_result_of_its_own(built: dict[str, Path]) -> Non
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("name", ["example", "plugin-only"])
+def test_table_headers_and_empty_cells_stay_out(built: dict[str, Path], name: str) -> None:
+    site = built[name]
+    guides = [d for d in _index(site)["docs"] if d["location"].startswith("connectors/")]
+    text = "\n".join(d["text"] for d in guides)
+    assert "<code>" in text and " yes " in text  # parameter rows are there
+    assert "Parameter Type" not in text and "Allowed values" not in text
+    assert not re.search(r"(?:^|\s)—(?:\s|$)", text)  # no empty cell's dash
+    # The pages still show them, and carry no trace of the marks.
+    page = (site / "connectors" / "chatterbox" / "index.html").read_text()
+    assert "<th>Parameter</th>" in page and "<td>&mdash;</td>" in page
+    assert 'data-search-exclude="true"' not in page
+
+
+@pytest.mark.e2e
 def test_samples_and_the_catalog_cards_stay_out(built: dict[str, Path]) -> None:
     site = built["example"]
     docs = _index(site)["docs"]
@@ -150,3 +165,12 @@ def test_excluded_regions_become_an_element_the_search_skips() -> None:
     assert out.count("<div data-search-exclude>") == 2 and "connector-docs:" not in out
     assert "<p>intro</p>\n<div data-search-exclude>\n<table>" in out
     assert search.exclude_regions("<p>none</p>") == "<p>none</p>"
+
+
+def test_table_headers_and_empty_cells_are_marked_for_the_search_to_skip() -> None:
+    html = ("<table>\n<thead>\n<tr>\n<th>Parameter</th>\n</tr>\n</thead>\n<tbody>\n"
+            "<tr>\n<td>&mdash;</td>\n<td>x &mdash; y</td>\n</tr>\n</tbody>\n</table>")
+    out = search.quiet_tables(html)
+    assert '<thead data-search-exclude="true">' in out
+    assert '<td data-search-exclude="true">&mdash;</td>' in out and "<td>x &mdash; y</td>" in out
+    assert search.quiet_tables("<p>&mdash;</p>") == "<p>&mdash;</p>"

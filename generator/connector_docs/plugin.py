@@ -275,7 +275,7 @@ class ConnectorDocsPlugin(_Base):
             log.warning(f"{src}: {counted(missing, 'block')} of the generated page "
                         f"{plural(missing, 'was', 'were')} lost in its Markdown conversion")
         if src in self.generated:  # before Material's search indexes the page
-            html = search.exclude_regions(html)
+            html = search.quiet_tables(search.exclude_regions(html))
         if src in self.generated and HTML_START in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "

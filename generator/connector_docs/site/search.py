@@ -18,6 +18,13 @@ by its start (Material searches every word as a prefix); cutting it would make t
 The plugin sets it only where the site's ``mkdocs.yml`` gives the search plugin no
 ``separator`` of its own.
 
+**Table noise.** A table's header row ("Parameter Type Required Default Allowed values
+Description") and its empty cells (a dash) are words in the index like any other: every
+action's section matched "parameter", and a result's preview read "name string yes — —
+Agreement name". :func:`quiet_tables` marks them ``data-search-exclude="true"``; Material
+drops such attributes from the page once it has indexed it (those with a value), so the
+finished page is the same.
+
 **Excluded regions.** A template writes :data:`EXCLUDE_START` and :data:`EXCLUDE_END` on
 lines of their own around Markdown that only repeats the guides (the rows of the scopes,
 rate-limits, troubleshooting and readiness tables); :func:`exclude_regions` turns each
@@ -55,6 +62,19 @@ def set_default_separator(plugins: Mapping[str, Any]) -> bool:
         config["separator"] = SEPARATOR
         return True
     return False
+
+
+_SKIP = ' data-search-exclude="true"'
+EMPTY_CELL = "<td>&mdash;</td>"
+
+
+def quiet_tables(html: str) -> str:
+    """``html`` with its tables' header rows and empty cells marked for Material's search
+    to skip."""
+    if "<table" not in html:
+        return html
+    return html.replace("<thead>", f"<thead{_SKIP}>").replace(
+        EMPTY_CELL, f"<td{_SKIP}>&mdash;</td>")
 
 
 def exclude_regions(html: str) -> str:
