@@ -174,3 +174,22 @@ def test_table_headers_and_empty_cells_are_marked_for_the_search_to_skip() -> No
     assert '<thead data-search-exclude="true">' in out
     assert '<td data-search-exclude="true">&mdash;</td>' in out and "<td>x &mdash; y</td>" in out
     assert search.quiet_tables("<p>&mdash;</p>") == "<p>&mdash;</p>"
+
+
+@pytest.mark.parametrize("first", ["search", "connector-docs"])
+@pytest.mark.parametrize("own", [None, "[ ]+"])
+def test_the_separator_default_does_not_depend_on_plugin_order(
+        tmp_path: Path, first: str, own: str | None) -> None:
+    from mkdocs.config import load_config
+
+    search_entry: Any = {"search": {"separator": own}} if own else "search"
+    entries = [search_entry, {"connector-docs": {"catalog": str(ROOT / "catalog")}}]
+    if first == "connector-docs":
+        entries.reverse()
+    (tmp_path / "docs").mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(json.dumps({"site_name": "T", "theme": {"name": "material"},
+                                       "plugins": entries}))
+    config = load_config(str(config_file))
+    config = config.plugins.on_config(config)
+    assert config.plugins["material/search"].config.separator == (own or search.SEPARATOR)
