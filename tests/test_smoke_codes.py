@@ -114,3 +114,23 @@ def test_a_public_guide_names_the_code_but_shows_no_message(
     # No status in its message, and the result has one: 409 it is.
     assert "<code>duplicate&#95;task</code>, <code>stale&#95;token&#95;reused</code>" in text
     assert "llat" not in text and "Retried with" not in text and "Smoke results" not in text
+
+
+@pytest.mark.parametrize("piece", ["403 Forbidden Forbidden", "(a_b_c_d_e_f", "403 A: a_",
+                                   "(" + "ab_" * 5, "429 " + "Aa " * 20 + ": "])
+def test_hostile_messages_are_read_in_linear_time(piece: str) -> None:
+    """Smoke messages are untrusted and unbounded: 4x the text takes well under 10x the
+    time (the best of three: the machine is shared)."""
+    import time
+
+    def cost(n: int) -> float:
+        history = [run("failed", piece * n)]
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            troubleshoot.codes_from_smoke(history)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(2_000), cost(8_000)
+    assert large < 10 * small + 0.1 and large < 2.0
