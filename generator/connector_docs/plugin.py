@@ -23,7 +23,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -35,7 +35,7 @@ from connector_docs.options import spec as option_spec
 from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
 from connector_docs.secrets.scan import ScanMemory, scan_site
-from connector_docs.site import build, escape, export, pages, render
+from connector_docs.site import build, escape, export, pages, render, search
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.speedups.verbatim import HTML_START, Verbatim
@@ -144,7 +144,11 @@ class ConnectorDocsPlugin(_Base):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.build_started = time.time()
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before Material's search plugin fills in its own default
+    def _search_defaults(self, config: MkDocsConfig) -> None:
+        search.set_default_separator(config.plugins)
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
         raw = {k: v for k, v in self.config.items()}
         try:
@@ -166,6 +170,8 @@ class ConnectorDocsPlugin(_Base):
         config.extra_css.append("assets/connector-docs.css")
         config.extra_javascript.append("assets/connector-docs-catalog.js")
         return config
+
+    on_config = CombinedEvent(_search_defaults, _on_config)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.options is not None and self.cache_dir is not None
@@ -290,6 +296,8 @@ class ConnectorDocsPlugin(_Base):
         if missing:
             log.warning(f"{src}: {counted(missing, 'block')} of the generated page "
                         f"{plural(missing, 'was', 'were')} lost in its Markdown conversion")
+        if src in self.generated:  # before Material's search indexes the page
+            html = search.quiet_tables(search.exclude_regions(html))
         if src in self.generated and HTML_START in html:
             log.warning(f"{src}: a parameter table was converted by Markdown: a template "
                         "indented its block; keep `{{ rows|param_table }}` at the start of a "

@@ -4,13 +4,22 @@ Three sources, merged by HTTP status where one is known: failures seen in smoke 
 (most frequent first), the catalog's ``errorCodes`` (connector and action level, ordered
 by ``rank``, then as written), and what the auth type and limits imply (401 expired
 credentials, 403 missing scope, 429 rate limited).
+
+A failed smoke message may name the vendor's own code (``403 Forbidden: missing_scope``,
+``rejected (invalid_token)``). Such a code is read (:func:`codes_from_smoke`) so readers,
+and the site search, find the entry by it: the entry the catalog declares under that code,
+else the entry of the HTTP status seen with it (``seen as invalid_token``), else an entry
+of its own. Smoke messages are untrusted and may carry credentials: only redacted
+messages reach this module, only a word of one strict shape is taken from them (lower-case
+letters joined by ``_``, at most 40 characters, not one of the connector's action ids),
+never the message, so public sites, which show no smoke messages, may show it too.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from connector_docs.decisions.policy import Evidence
@@ -19,6 +28,12 @@ from connector_docs.text import anchor, unique_anchors
 
 TOP = 3
 _HTTP = re.compile(r"\b([45]\d\d)\b(?:\s+([A-Z][A-Za-z ]{2,40}))?")
+# A vendor error code in a smoke message: a snake_case word right after an HTTP status
+# and its reason phrase ("403 Forbidden: missing_scope"), or alone in parentheses
+# ("rejected (invalid_token)"). Letters only: tokens and ids carry digits.
+_WORD = r"([a-z]{1,20}(?:_[a-z]{1,20}){1,4})"
+_SMOKE_CODE = re.compile(rf"\b[45]\d\d\b(?: [A-Z][A-Za-z ]{{2,40}})?: {_WORD}\b|\({_WORD}\)")
+MAX_CODE = 40
 _REASONS = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
             422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Server Error",
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
@@ -33,6 +48,9 @@ class Entry:
     # error can always deep-link to its entry (unless a code of that name has it).
     anchor: str = ""
     aliases: tuple[str, ...] = ()
+    # Vendor codes failed smoke messages named with this entry's HTTP status
+    # ("invalid_token" for a 401): how readers and the site search know it.
+    smoke_codes: tuple[str, ...] = ()
 
 
 def _with_anchors(entries: list[Entry]) -> list[Entry]:
@@ -163,6 +181,34 @@ def from_smoke(history: Sequence[Evidence]) -> Counter[int]:
     return seen
 
 
+def codes_from_smoke(history: Sequence[Evidence], exclude: Collection[str] = ()
+                     ) -> dict[str, tuple[int | None, int]]:
+    """Vendor error codes named by failed smoke results: code -> (the HTTP status seen
+    with it: in its message, else the only one of its result; the number of failed
+    results naming it). ``exclude``: words that are no codes (the connector's action and
+    trigger ids, which messages name too)."""
+    found: dict[str, tuple[int | None, int]] = {}
+    for ev in history:
+        if ev.status != "failed":
+            continue
+        statuses = {int(m.group(1)) for msg in ev.messages for m in _HTTP.finditer(msg)}
+        named: dict[str, int | None] = {}
+        for msg in ev.messages:
+            here = [int(m.group(1)) for m in _HTTP.finditer(msg)]
+            for match in _SMOKE_CODE.finditer(msg):
+                code = match.group(1) or match.group(2)
+                if len(code) > MAX_CODE or code in exclude:
+                    continue
+                status = here[0] if here else (next(iter(statuses)) if len(statuses) == 1
+                                               else None)
+                if named.get(code) is None:
+                    named[code] = status
+        for code, status in named.items():
+            known, hits = found.get(code, (None, 0))
+            found[code] = (known if known is not None else status, hits + 1)
+    return found
+
+
 def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
     """Every known error code for the connector, most expected first."""
     declared = list(conn.error_codes)
@@ -177,6 +223,17 @@ def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
                     merged, operations=tuple(dict.fromkeys(merged.operations + code.operations)))
     seen = from_smoke(history)
     by_status = {d.http_status: d for d in declared if d.http_status}
+    named = codes_from_smoke(history, {op.id for op in conn.operations})
+    seen_codes: Counter[str] = Counter()  # smoke hits of entries known by code only
+    seen_as: dict[int, list[str]] = {}  # status -> vendor codes seen with it
+    for word, (status, hits) in named.items():
+        if any(d.code == word for d in declared):
+            seen_codes[word] += hits
+        elif status is not None:
+            seen_as.setdefault(status, []).append(word)
+        else:
+            declared.append(ErrorCode(code=word, source="smoke", summary=""))
+            seen_codes[word] += hits
     for status in seen:
         if status not in by_status:
             declared.append(ErrorCode(code=str(status), http_status=status, source="smoke",
@@ -196,15 +253,20 @@ def expected(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:
         # Failures seen in smoke runs are the strongest evidence of what users meet;
         # then the catalog's own ranking, its unranked codes, and what auth/limits imply.
         index, err = item
-        hits = seen.get(err.http_status or -1, 0)
+        hits = seen.get(err.http_status or -1, 0) or seen_codes[err.code]
         if hits:
             return (0, -hits, index)
         if err.rank is not None:
             return (1, err.rank, index)
         return (2 if err.source == "catalog" else 3, 0, index)
 
-    ordered = [err for _, err in sorted(enumerate(declared), key=score)]
-    return _with_anchors([Entry(err, seen.get(err.http_status or -1, 0)) for err in ordered])
+    entries = []
+    for _, err in sorted(enumerate(declared), key=score):
+        # The vendor codes seen with a status go to its first (most expected) entry.
+        also = tuple(sorted(seen_as.pop(err.http_status, ()))) if err.http_status else ()
+        entries.append(Entry(err, seen.get(err.http_status or -1, 0) or seen_codes[err.code],
+                             smoke_codes=also))
+    return _with_anchors(entries)
 
 
 def top(conn: Connector, history: Sequence[Evidence] = ()) -> list[Entry]:

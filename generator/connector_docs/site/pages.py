@@ -344,8 +344,14 @@ def plan(project: Project, cache: ContextCache | None = None,
             scope_rows.append(Row(connector=c, **row))
     scope_rows.sort(key=lambda r: (r["scope"].name.casefold(), r["scope"].name,
                                    r["connector"].id))
+    by_scope: dict[str, list[Row]] = {}
+    for row in scope_rows:
+        by_scope.setdefault(row["scope"].name, []).append(row)
+    scope_anchors = _anchor_map(list(by_scope), "scope-")
     pages.append(PageSpec("scopes/index.md", "scopes.md.j2", "scopes", "Permission scopes",
-                          {**common, "rows": scope_rows}))
+                          {**common, "rows": scope_rows, "by_scope": [
+                              Row(name=name, anchor=scope_anchors[name], rows=group)
+                              for name, group in by_scope.items()]}))
     limits = [Row(connector=c, limits=describe_rate_limits(c.rate_limits),
                   operations=[(op, describe_rate_limits(op.rate_limits))
                               for op in c.operations if op.rate_limits]) for c in conns]
