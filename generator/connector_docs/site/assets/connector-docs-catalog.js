@@ -147,11 +147,13 @@
       if (active) {
         // "Filters 2 active" to a screen reader; a "2" pill to the eye.
         while (active.firstChild) active.removeChild(active.firstChild);
-        active.appendChild(document.createTextNode(String(ticked.length)));
-        var words = document.createElement("span");
-        words.className = "cd-sr";
-        words.textContent = " active";
-        active.appendChild(words);
+        if (ticked.length) {
+          active.appendChild(document.createTextNode(String(ticked.length)));
+          var words = document.createElement("span");
+          words.className = "cd-sr";
+          words.textContent = " active";
+          active.appendChild(words);
+        }
         active.hidden = ticked.length === 0;
       }
     }
