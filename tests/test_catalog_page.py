@@ -453,6 +453,10 @@ def test_skip_link_and_tab_presses_to_the_first_card(open_page: Callable[..., An
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "cd-catalog"
+        # Scrolled to the results, which are not under Material's sticky header.
+        page.wait_for_timeout(200)
+        header = page.locator(".md-header").bounding_box()
+        assert header["y"] + header["height"] <= first_card_top(page) < 300
         page.keyboard.press("Tab")
         first = page.evaluate("document.activeElement.closest('.cd-card').dataset.id")
         assert first == page.locator(".cd-card").first.get_attribute("data-id")
