@@ -685,6 +685,8 @@ def test_html_in_catalog_data_stays_text(tab: Tab, sites: dict[str, Site]) -> No
     box(page, "category", TRICKY_CATEGORY).check()
     assert shown(page) == {"tricky"}
     assert count(page, "category", TRICKY_CATEGORY) == 1
+    chip = page.get_by_role("button", name=f"Remove filter: Category: {TRICKY_CATEGORY}")
+    assert chip.count() == 1  # the chip shows the value as text
     # ... and the URL carries the value through a reload.
     page.reload()
     page.wait_for_selector("#cd-filters:not([hidden])")

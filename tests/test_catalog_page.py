@@ -310,6 +310,13 @@ def test_phone_facets_behind_a_filters_button(open_page: Callable[..., Any], rea
     # The result line, the chips and the cards stay above the fold with the panel shut.
     assert page.locator(".cd-chip").count() == 2
     assert first_card_top(page) < VIEWPORTS["phone"]["height"]
+    # "Show N results" at the foot of the panel shuts it and goes to the results.
+    toggle.click()
+    done = page.locator("#cd-done")
+    assert done.inner_text() == f"Show {len(real.where(category=['CRM'], auth=['oauth2']))} results"
+    done.click()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "cd-catalog"
 
 
 def test_long_facets_collapse_behind_show_all(open_page: Callable[..., Any], site: Site) -> None:
@@ -463,6 +470,22 @@ def test_skip_link_and_tab_presses_to_the_first_card(open_page: Callable[..., An
         print(f"\n{viewport}: {without} Tab presses from the search box to the first card;"
               " with the skip link: Tab, Enter, Tab")
         assert without <= (20 if viewport == "desktop" else 4)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_guide_links_show_a_focus_ring(open_page: Callable[..., Any], real: Site,
+                                       scheme: str) -> None:
+    page = open_page(scheme=scheme)
+    page.goto(f"{real.base}connectors/{sorted(real.ids)[0]}/")
+    page.wait_for_timeout(300)
+    page.locator("article h1").click()  # start in the page text
+    checked = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('article')"):
+            focus_ring(page)
+            checked += 1
+    assert checked >= 10
 
 
 # --- axe ---------------------------------------------------------------------------------
