@@ -355,6 +355,19 @@ def test_values_without_results_cannot_be_ticked(open_page: Callable[..., Any],
     assert offered(page, "auth") == []
     assert not page.locator('fieldset[data-facet="auth"]').is_visible()
     assert page.locator("#cd-empty").is_visible()
+    # Unticked by keyboard, it goes (no result): the focus does not fall to the page top.
+    page.locator(f'#cd-filters input[name="category"][value="{category}"]').focus()
+    page.keyboard.press("Space")
+    assert offered(page, "category") == []
+    assert page.evaluate("document.activeElement.id") == "cd-catalog"
+    # With results again, a value unticked by keyboard stays where it was, focused.
+    page.locator("#cd-q").fill("")
+    box = page.locator('#cd-filters input[name="auth"][value="oauth2"]')
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    page.keyboard.press("Space")
+    assert not box.is_checked() and box.evaluate("e => e === document.activeElement")
 
 
 def test_a_facet_that_cannot_narrow_is_left_out(open_page: Callable[..., Any],

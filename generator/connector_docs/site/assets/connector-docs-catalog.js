@@ -87,17 +87,18 @@
     }
 
     function showValues(facet, counts) {
-      // Offered: values some connector would match, ticked ones, and the focused one
-      // (hiding the control under the keyboard would lose the user's place).
+      // Offered: values some connector would match, and ticked ones (to untick them).
       var offered = facet.ranked.filter(function (b) {
-        return counts[b.facet][b.value] > 0 || b.input.checked ||
-          b.input === document.activeElement;
+        return counts[b.facet][b.value] > 0 || b.input.checked;
       });
+      var focused = null;
+      facet.boxes.forEach(function (b) { if (b.input === document.activeElement) focused = b; });
       var collapsible = offered.length > LIMIT + 1;
       var keep = offered;
       if (collapsible && !facet.expanded) {
+        // The biggest, the ticked, and the one under the keyboard focus.
         keep = offered.filter(function (b, i) {
-          return i < LIMIT || b.input.checked || b.input === document.activeElement;
+          return i < LIMIT || b.input.checked || b === focused;
         });
       }
       facet.boxes.forEach(function (b) {
@@ -109,6 +110,14 @@
         facet.more.hidden = !collapsible;
         facet.more.setAttribute("aria-expanded", facet.expanded ? "true" : "false");
         facet.more.textContent = facet.expanded ? "Show fewer" : "Show all (" + offered.length + ")";
+      }
+      if (focused && keep.indexOf(focused) < 0) {
+        // Its value just left no result (it was unticked): the focus goes to the next
+        // value shown, else the one before, else the results; never to the page's top.
+        var rest = facet.boxes.filter(function (b) { return keep.indexOf(b) >= 0; });
+        var next = rest.filter(function (b) { return b.order > focused.order; })[0] ||
+          rest[rest.length - 1];
+        (next ? next.input : list).focus();
       }
     }
 
