@@ -3,6 +3,7 @@ date. `pytest --update-goldens` rewrites them; review the diff."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,26 @@ def test_operation_context_reads_like_a_dict(monkeypatch: pytest.MonkeyPatch) ->
     assert row.scope is row["scope"] and row.used_by == row["used_by"]
     with pytest.raises(ValueError, match="hide dict methods"):
         pages.Row(items=[1])
+
+
+def test_catalog_leaves_out_a_facet_that_cannot_narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A facet is offered when choosing one of its values can narrow the list: it has two
+    values, or its one value is missing on some connector (issue 19: "Pricing tier:
+    starter (149)")."""
+    project = example_project(monkeypatch, audience="public")
+    catalog = next(s for s in pages.plan(project) if s.kind == "catalog")
+    total = len(catalog.context["connectors"])
+    counts = catalog.context["facet_counts"]
+    assert sum(counts["category"].values()) == total  # keyed as the cards' data-* values
+    assert 'data-facet="tier"' in render.render(catalog)
+
+    def render_with(tiers: list[str], tier_counts: dict[str, int]) -> str:
+        context = {**catalog.context, "tiers": tiers,
+                   "facet_counts": {**counts, "tier": tier_counts}}
+        return render.render(dataclasses.replace(catalog, context=context))
+
+    assert 'data-facet="tier"' not in render_with(["starter"], {"starter": total})
+    # One tier, but some connectors have none: "starter" narrows the list.
+    assert 'data-facet="tier"' in render_with(["starter"], {"starter": total - 1, "": 1})
+    text = render_with(["starter"], {"starter": total})
+    assert 'data-facet="category"' in text and 'data-tier="' in text  # the cards keep it

@@ -211,7 +211,9 @@ def test_generated_pages_hold_no_markup_from_the_data(
             assert not injected(page, known_elements), (spec.path, injected(page))
             unknown = {n for e in page.elements for n, _ in e.attrs} - known_attrs
             assert not unknown, (spec.path, unknown)
-            assert set(meta) <= {"title", "description"}, meta
+            assert set(meta) <= {"title", "description", "hide"}, meta
+            # The catalog hides Material's (empty) table of contents; data adds nothing.
+            assert meta.get("hide", ["toc"]) == ["toc"], meta
             assert all("<" not in str(v) and "\n" not in str(v) for v in meta.values()), meta
 
 

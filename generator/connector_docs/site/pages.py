@@ -3,6 +3,7 @@ Markdown here (templates write it)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -305,6 +306,15 @@ def _sorted_levels(conns: list[Connector], project: Project) -> list[str]:
     return [level for level in LEVEL_ORDER if level in shown]
 
 
+def _facet_counts(conns: list[Connector], project: Project) -> dict[str, dict[str, int]]:
+    """Connectors per facet value, keyed as the cards' data-* attributes: the catalog
+    leaves out a facet that cannot narrow (one value on every card)."""
+    return {"status": dict(Counter(project.decisions[c.id].shown for c in conns)),
+            "category": dict(Counter(c.category for c in conns)),
+            "auth": dict(Counter(c.auth.type for c in conns)),
+            "tier": dict(Counter(c.pricing_tier or "" for c in conns))}
+
+
 def _anchor_map(values: list[str], prefix: str) -> dict[str, str]:
     return dict(zip(values, unique_anchors(values, prefix), strict=True))
 
@@ -336,6 +346,7 @@ def plan(project: Project, cache: ContextCache | None = None,
         "auth_labels": {**AUTH_LABELS, **{c.auth.type: auth_label(c.auth.type)
                                           for c in conns}},
         "tiers": sorted_tiers(c.pricing_tier for c in conns if c.pricing_tier),
+        "facet_counts": _facet_counts(conns, project),
         "guide_url": project.options.guide_url(),
     }))
     scope_rows = []
