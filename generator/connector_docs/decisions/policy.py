@@ -126,12 +126,13 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
     for ev in history:
         newest[ev.suite] = ev
     passes = [e for e in history if e.status == "passed"]
-    shown: Lifecycle = conn.lifecycle
+    claimed: Lifecycle = conn.lifecycle or "beta"
+    shown = claimed
     if conn.lifecycle == "stable" and reasons:
         shown = "beta"
     return Decision(
         connector_id=conn.id,
-        claimed=conn.lifecycle,
+        claimed=claimed,
         shown=shown,
         history=tuple(history),
         newest_by_suite=tuple(newest[s] for s in sorted(newest)),

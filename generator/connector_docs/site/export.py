@@ -22,6 +22,7 @@ def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, An
             "name": conn.name,
             "description": conn.description,
             "category": conn.category,
+            "categoryRaw": conn.category_raw,
             "auth": conn.auth.type,
             "authLabel": auth_label(conn.auth.type),
             "scopes": [s.name for s in conn.auth.scopes],
