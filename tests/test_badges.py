@@ -217,13 +217,16 @@ def test_catalog_page_badges_status_facet_and_featured_first(mixed: Any) -> None
     quiet = text[text.index('data-id="quiet"'):]
     quiet = quiet[:quiet.index("</li>")]
     assert "cd-badge" not in quiet
-    assert text.count('class="cd-featured"') == 1
+    listing = text[text.index("<!-- connector-docs:verbatim -->"):]
+    assert listing.count('class="cd-featured"') == 1
     assert 'name="status" value="beta"' in text and 'name="status" value=""' not in text
     intro = text[:text.index("<!-- connector-docs:verbatim -->")]
-    assert "**What the badges mean**" in intro and "- **Beta**: ready to use" in intro
-    assert "- **Featured**: highlighted by the platform team." in intro
-    assert badges.NO_BADGE in intro
-    assert "- **Stable**" not in intro  # only the badges the page shows
+    legend = intro[intro.index('<details class="cd-legend"><summary>What the badges mean'):]
+    assert '<li><span class="cd-badge cd-badge--beta">Beta</span> ready to use' in legend
+    assert '<li><span class="cd-featured">Featured</span> highlighted by the platform ' \
+           "team.</li>" in legend
+    assert badges.NO_BADGE.replace("'", "&#x27;") in legend
+    assert "cd-badge--stable" not in legend  # only the badges the page shows
     assert not JARGON.search(intro), intro
 
 
