@@ -20,6 +20,8 @@ from connector_docs.site import export
 from .conftest import EXAMPLE_CATALOG, EXAMPLE_EPOCH, ROOT
 from .helpers import example_project
 
+SCHEMA = ROOT / "generator" / "connector_docs" / "inputs" / "schema" / "taxonomy.schema.json"
+
 MAX_CURATED = 20
 
 
@@ -57,6 +59,15 @@ def test_builtin_taxonomy_is_small_and_each_name_maps_to_itself() -> None:
 def test_spellings_match_ignoring_case_punctuation_and_and(spelling: str,
                                                            category: str) -> None:
     assert builtin().category(spelling) == category
+
+
+def test_schema_for_editors_agrees_with_the_reader() -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(json.loads(SCHEMA.read_text()))
+    assert list(validator.iter_errors(json.loads(taxonomy.BUILTIN.read_text()))) == []
+    bad = json.loads(BAD.replace('"categorys": {},\n', ""))
+    assert len(list(validator.iter_errors(bad))) >= 3  # extends, a number, an empty name
 
 
 def test_spelling_key_keeps_letters_of_any_script() -> None:
