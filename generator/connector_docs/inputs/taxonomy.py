@@ -53,15 +53,16 @@ class Taxonomy:
     categories: tuple[str, ...]  # the curated categories, in the file's order
     spellings: tuple[tuple[str, str], ...]  # (spelling key, category), names included
     source: str = BUILTIN_NAME  # the file it came from, for hints
-    _lookup: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _lookup: Mapping[str, str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lookup", dict(self.spellings))
 
     @property
     def digest(self) -> str:
-        """Identifies the mapping: part of every cache key of a loaded connector."""
-        text = repr((self.categories, self.spellings))
+        """Identifies the mapping (and the file warnings name): part of every cache key
+        of a loaded connector."""
+        text = repr((self.categories, self.spellings, self.source))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     def category(self, spelling: str) -> str | None:
@@ -110,7 +111,7 @@ def builtin() -> Taxonomy:
     found, problems = parse(BUILTIN.read_bytes(), str(BUILTIN))
     if found is None:
         raise ConnectorDocsError(problems)
-    return found
+    return replace(found, source=BUILTIN_NAME)
 
 
 def load(path: Path, shown: str | None = None) -> Taxonomy:
