@@ -134,6 +134,31 @@ def test_parallel_rendering_matches_serial_and_reports_errors(
     assert len(failed.value.diagnostics) == 1  # once, not once per page
 
 
+def test_a_broken_guide_template_is_one_error_naming_its_line_and_pages(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A template line that fails on every guide is reported once, at the template's file
+    and line, with how many pages it hit and a close name for a misspelt attribute."""
+    from connector_docs.diagnostics import ConnectorDocsError
+
+    (tmp_path / "connector.md.j2").write_text(
+        '{% extends "builtin/connector.md.j2" %}\n{% block notes %}\n\n'
+        "{{ connector.descripton }}\n{% endblock notes %}\n")
+    project = example_project(monkeypatch, templates=str(tmp_path))
+    specs = pages.plan(project)
+    guides = [s.path for s in specs if s.connector_id]
+    with pytest.raises(ConnectorDocsError) as failed:
+        render.render_many(specs, str(tmp_path), processes=1)
+    [diag] = failed.value.diagnostics
+    assert (Path(diag.path).name, diag.line) == ("connector.md.j2", 4)
+    assert f"on {len(guides)} pages ({', '.join(guides[:3])}, ...)" in diag.message
+    assert "did you mean 'description'?" in (diag.hint or "")
+
+    one = [s for s in specs if s.path == guides[0]]
+    with pytest.raises(ConnectorDocsError) as failed:
+        render.render_many(one, str(tmp_path), processes=1)
+    assert f"while rendering {guides[0]}:" in failed.value.diagnostics[0].message
+
+
 def test_docs_lint_reports_broken_links_and_anchors(monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
     from connector_docs.site import docslint

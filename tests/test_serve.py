@@ -102,6 +102,31 @@ def test_template_override_shows_up(served: tuple[Path, str]) -> None:
 
 
 @pytest.mark.e2e
+def test_a_broken_definition_shows_its_errors_then_recovers(served: tuple[Path, str]) -> None:
+    """A definition broken while previewing shows a notice with its located errors in
+    place of the guide (never the last good page, nor the writer's raw overlay), and no
+    "unknown connector" guess in the log; fixing it brings the guide back."""
+    root, base = served
+    url = base + "connectors/coinrail/"
+    overlay = root / "docs" / "connectors" / "coinrail.md"
+    overlay.parent.mkdir(exist_ok=True)
+    overlay.write_text("## Notes\n\nCOIN-NOTE-5\n")
+    assert wait_for(url, "COIN-NOTE-5")
+    path = root / "catalog" / "connectors" / "coinrail.json"
+    good = path.read_text()
+    path.write_text(good.replace('"name":', '"name" "<b>x</b>",', 1))
+    assert wait_for(url, "This guide could not be built")
+    page = fetch(url)
+    assert "coinrail.json:" in page and "COIN-NOTE-5" not in page
+    assert "<b>x</b>" not in page  # the quoted file is text, not markup
+    log = (root / "serve.log").read_text()
+    assert "overlay for unknown connector 'coinrail'" not in log
+    path.write_text(good)
+    assert wait_for(url, "COIN-NOTE-5")
+    assert "could not be built" not in fetch(url)
+
+
+@pytest.mark.e2e
 def test_rebuilds_print_only_new_warnings(served: tuple[Path, str]) -> None:
     """An edit must not reprint every warning of the catalog (thousands on a large one):
     unchanged warnings are counted, new ones printed."""

@@ -167,6 +167,9 @@ class Connector:
 @dataclass(frozen=True)
 class Catalog:
     connectors: tuple[Connector, ...]
+    # Definitions that could not be loaded: (the id their file name gives, the file as
+    # shown). Their smoke results and overlays are not "unknown"; a preview shows why.
+    broken: tuple[tuple[str, str], ...] = ()
 
     def by_id(self) -> dict[str, Connector]:
         return {c.id: c for c in self.connectors}

@@ -208,6 +208,14 @@ class ConnectorDocsPlugin(_Base):
                 new.edit_uri = overlay.path
             files.append(new)
             self.generated[spec.path] = overlay.path if overlay else None
+        for conn_id, _ in proj.catalog.broken:  # never the writer's raw overlay instead
+            path = pages.connector_path(conn_id)
+            if (leftover := files.get_file_from_path(path)) is not None:
+                files.remove(leftover)
+            if path in made.notices:
+                files.append(File.generated(config, path, abs_src_path=made.notices[path],
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
+                self.generated[path] = None
         files.append(File.generated(config, "catalog/catalog.json",
                                     content=export.catalog_json(proj, self.options.guide_url())))
         for name in render.ASSETS:

@@ -129,7 +129,9 @@ def load(opts: Options, *, with_overlays: bool = True,
     token = os.environ.get(TOKEN_ENV, "")
     if token.strip():
         redactor.add(token, TOKEN_ENV)
-    runs, more, smoke_inputs = load_smoke(opts, known)
+    # A broken definition's results and overlay are not "unknown": its errors say why.
+    broken = {cid for cid, _ in cat.broken}
+    runs, more, smoke_inputs = load_smoke(opts, known | broken)
     diags += more
     inputs += smoke_inputs
     # Every string of a run can reach a page (messages, suite, versions, file names):
@@ -141,7 +143,7 @@ def load(opts: Options, *, with_overlays: bool = True,
     overlays: dict[str, overlay_mod.Overlay] = {}
     if with_overlays:
         codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
-        overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes)
+        overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes, broken)
         diags += more
     # Diagnostics quote input (ids, statuses, lines of a smoke log) and name files (a
     # smoke file may be named after a credential): redact all of it, once located (the

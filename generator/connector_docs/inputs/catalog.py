@@ -238,11 +238,13 @@ def check_collisions(connectors: Iterable[Connector]) -> tuple[list[Connector], 
     return kept, diags
 
 
-def finish(connectors: list[Connector],
-           diags: list[Diagnostic]) -> tuple[Catalog, list[Diagnostic]]:
+def finish(connectors: list[Connector], diags: list[Diagnostic],
+           broken: Iterable[tuple[str, str]] = ()) -> tuple[Catalog, list[Diagnostic]]:
     kept, more = check_collisions(connectors)
     diags = diags + more
-    return Catalog(tuple(sorted(merge_spellings(kept), key=lambda c: c.id))), diags
+    loaded = {c.id for c in kept}
+    return Catalog(tuple(sorted(merge_spellings(kept), key=lambda c: c.id)),
+                   tuple(sorted({b for b in broken if b[0] not in loaded}))), diags
 
 
 LoadCache = dict[tuple[Any, ...], tuple["Connector | None", list[Diagnostic]]]
@@ -281,14 +283,17 @@ def load_catalog(path: Path, cache: LoadCache | None = None,
         validators.prepare()  # compiled once, not again in every forked worker
     loaded = iter(fork_map(partial(load_entry, taxonomy=taxonomy), todo,
                            min_items=PARALLEL_MIN_FILES))
-    for key in keys:
+    broken: list[tuple[str, str]] = []
+    for entry, key in zip(entries, keys, strict=True):
         hit = cache.get(key) if cache else None
         connector, more = hit if hit is not None else next(loaded)
         fresh[key] = (connector, more)
         diags += more
         if connector is not None:
             connectors.append(connector)
+        elif any(d.is_error for d in more):
+            broken.append((entry.id, display(entry.definition)))
     if cache is not None:
         cache.clear()
         cache.update(fresh)
-    return finish(connectors, diags)
+    return finish(connectors, diags, broken)

@@ -19,7 +19,7 @@ from connector_docs.diagnostics import Diagnostic
 from connector_docs.inputs.catalog import LoadCache
 from connector_docs.options import Options
 from connector_docs.project import Project
-from connector_docs.site import docslint, pages, render
+from connector_docs.site import docslint, escape, pages, render
 from connector_docs.site.guidekey import GuideKey
 from connector_docs.speedups import pagestore
 
@@ -45,6 +45,10 @@ class Generated:
     specs: list[pages.PageSpec]
     written: dict[str, tuple[str, docslint.Outline]]
     diagnostics: list[Diagnostic]
+    # Preview only (with caches: `mkdocs serve`): a notice page in place of each guide
+    # whose definition is broken (src_uri -> its file), so the browser shows the error
+    # rather than the last good page. A one-off build leaves such connectors out.
+    notices: dict[str, str] = field(default_factory=dict)
 
 
 def load(options: Options, caches: Caches | None = None) -> Project:
@@ -106,8 +110,24 @@ def generate(proj: Project, cache_dir: Path, other_files: Iterable[str] = (),
     # like every diagnostic of the load.
     found = [d for diags in gaps.values() for d in diags] + docslint.check_links(outlines,
                                                                                  others)
+    notices = {pages.connector_path(cid): write(cache_dir, pages.connector_path(cid),
+                                                 broken_notice(cid, path, proj.diagnostics))
+               for cid, path in proj.catalog.broken} if caches is not None else {}
     return Generated(proj, specs, written, proj.diagnostics + render.check_templates(override)
-                     + project.redacted(found, proj.redactor))
+                     + project.redacted(found, proj.redactor), notices)
+
+
+def broken_notice(conn_id: str, path: str, diags: Iterable[Diagnostic]) -> str:
+    """The preview page of a connector whose definition cannot be loaded: its errors
+    (redacted, as every diagnostic; escaped here: they quote the file)."""
+    errors = "\n".join(d.format() for d in diags if d.is_error and d.path == path)
+    return (f"# {escape.inline(conn_id)}\n\n"
+            '!!! failure "This guide could not be built"\n\n'
+            f"    The definition {escape.code(path)} has errors, so the connector is left "
+            "out of the site until they are fixed. Fix them and save: this page updates. "
+            "(Only a preview shows this page.)\n\n"
+            f'<pre class="cd-broken">{escape.html_text(errors or "(see the build log)")}'
+            "</pre>\n")
 
 
 class _Writer:

@@ -7,8 +7,10 @@ errors (StrictUndefined), and every value a template prints is escaped by
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
@@ -213,8 +215,7 @@ def render(page: PageSpec, override: str | None = None) -> str:
     except jinja2.UndefinedError as exc:
         raise ConnectorDocsError([_located(exc, override, page, f"template error while "
                                            f"rendering {page.path}: {exc.message}",
-                                           hint="the page's context is listed in the header "
-                                           "comment of the built-in template")]) from None
+                                           hint=_undefined_hint(exc.message))]) from None
     except RecursionError as exc:
         raise ConnectorDocsError([_located(
             exc, override, page, "template extends or includes itself, directly or through "
@@ -241,11 +242,30 @@ def _render_or_report(job: tuple[PageSpec, str | None, Callable[[PageSpec, str],
     try:
         return finish(spec, render(spec, override))
     except ConnectorDocsError as exc:  # a value, so it crosses back from a worker as data
-        return _Failed(exc.diagnostics)
+        return _Failed(_without_page(d, spec.path) for d in exc.diagnostics)
 
 
 class _Failed(list[Diagnostic]):
-    """Diagnostics of a page that could not be rendered (not a result of ``finish``)."""
+    """Diagnostics of a page that could not be rendered (not a result of ``finish``), with
+    the page's name left out so that one broken template line is one problem."""
+
+
+_PAGE_MARK = " while rendering {page}"
+
+
+def _without_page(diag: Diagnostic, page: str) -> Diagnostic:
+    return dataclasses.replace(diag, message=diag.message.replace(
+        _PAGE_MARK.format(page=page), _PAGE_MARK))
+
+
+def _on_pages(diag: Diagnostic, pages: list[str]) -> Diagnostic:
+    """The problem once, saying which pages it hit (the first few, and how many)."""
+    if len(pages) == 1:
+        where = _PAGE_MARK.format(page=pages[0])
+    else:
+        shown = ", ".join(pages[:3]) + (", ..." if len(pages) > 3 else "")
+        where = f" on {len(pages)} pages ({shown})"
+    return dataclasses.replace(diag, message=diag.message.replace(_PAGE_MARK, where))
 
 
 def _text(_: PageSpec, text: str) -> str:
@@ -273,10 +293,15 @@ def render_many(specs: Sequence[PageSpec], override: str | None = None, *,
     _env(override)  # the environment is made once, before any fork
     results = fork_map(_render_or_report, [(spec, override, finish) for spec in specs],
                        min_items=PARALLEL_MIN_PAGES, processes=processes)
-    # One broken template fails every page it renders: report each problem once.
-    problems = {d.format(): d for r in results if isinstance(r, _Failed) for d in r}
+    # One broken template fails every page it renders: report each problem once, with
+    # the pages it hit.
+    problems: dict[str, tuple[Diagnostic, list[str]]] = {}
+    for spec, result in zip(specs, results, strict=True):
+        if isinstance(result, _Failed):
+            for diag in result:
+                problems.setdefault(diag.format(), (diag, []))[1].append(spec.path)
     if problems:
-        raise ConnectorDocsError(list(problems.values()))
+        raise ConnectorDocsError([_on_pages(d, pages) for d, pages in problems.values()])
     return results
 
 
@@ -292,6 +317,25 @@ def _located(exc: BaseException, override: str | None, page: PageSpec, message: 
             where, line = filename, lineno
     return error(where or _origin(override, page), message, line=line,
                  column=1 if line else 0, hint=hint)
+
+
+_NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '(\w+)'")
+
+
+def _undefined_hint(message: str | None) -> str:
+    """A close name when a template asks an object for a name it does not have."""
+    context = "the page's context is listed in the header comment of the built-in template"
+    match = _NO_ATTRIBUTE.search(message or "")
+    if match:
+        module, _, cls = match.group(1).rpartition(".")
+        found = getattr(sys.modules.get(module), cls, None)
+        names = [n for n in dir(found) if not n.startswith("_")] if found else []
+        if dataclasses.is_dataclass(found):
+            names += [f.name for f in dataclasses.fields(found)]
+        close = did_you_mean(match.group(2), names)
+        if close:
+            return f"{close} {context[0].upper()}{context[1:]}"
+    return context
 
 
 def _not_found_hint(exc: jinja2.TemplateNotFound, override: str | None) -> str:
