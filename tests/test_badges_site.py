@@ -133,7 +133,7 @@ def test_catalog_json_has_categories_and_badges(public: tuple[Path, str]) -> Non
 
 def test_build_log_has_no_new_category_warning(public: tuple[Path, str]) -> None:
     _, log = public
-    assert "category-unmapped" not in log and "is in no category" not in log
+    assert "category-unmapped" not in log and "maps to no curated category" not in log
 
 
 def test_a_broken_taxonomy_stops_the_build_with_located_errors(tmp_path: Path) -> None:

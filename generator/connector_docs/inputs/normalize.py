@@ -73,8 +73,8 @@ def category(raw: str | None, ctx: _Ctx, taxonomy: Taxonomy) -> tuple[str, str]:
         near = taxonomy.nearest(own)
         where = ("your own taxonomy file (the `taxonomy` option)"
                  if taxonomy.source == BUILTIN_NAME else taxonomy.source)
-        ctx.warn("/category", f"category '{own}' is in no category of the taxonomy: "
-                 f"listed under its own name; the nearest category is '{near}'",
+        ctx.warn("/category", f"category '{own}' maps to no curated category: listed "
+                 f"under its own name (the nearest is '{near}')",
                  hint=f'write "category": "{near}", or list "{own}" under a category in '
                  f"{where}", code="category-unmapped")
     return own, own
