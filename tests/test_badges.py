@@ -118,6 +118,8 @@ def test_nothing_claimed_and_no_runs_says_so_in_plain_words() -> None:
     d = decide(Catalog((conn(None),)), [], NOW, 14)[0]["acme"]
     assert d.badge is None
     assert badges.verification(d) == "Not yet verified by smoke tests."
+    skipped = decide(Catalog((conn(None),)), [run(18, "qa", "skipped")], NOW, 14)[0]["acme"]
+    assert badges.verification(skipped) == "Not yet verified: its smoke tests were skipped."
 
 
 @pytest.mark.parametrize(("claim", "runs", "badge", "note"), [
@@ -247,3 +249,19 @@ def test_catalog_json_badge_fields(mixed: Any) -> None:
     assert (items["flagged"]["badge"], items["flagged"]["badgeNote"]) == (
         "beta", "Beta: ready to use; it may still change")
     assert items["zeta"]["featured"] is True and items["quiet"]["featured"] is False
+
+
+@pytest.mark.parametrize(("window", "sunset"), [
+    ({"startDate": "2026-09-01", "sunsetDate": "2027-03-31"}, dt.date(2027, 3, 31)),
+    ({"sunsetDate": None}, None), ({"sunsetDate": "soon"}, None),
+    ({"sunsetDate": "2027-02-30"}, None), ({"sunsetDate": "２０２７-03-31"}, None),
+])
+def test_deprecated_badge_names_the_sunset_date(tmp_path: Path, window: dict[str, Any],
+                                                sunset: dt.date | None) -> None:
+    release = {**REAL_RELEASE, "status": "deprecated", "deprecationWindow": window}
+    catalog, _ = load_catalog(write(tmp_path, {"old": doc("old", release=release)}))
+    old = catalog.by_id()["old"]
+    assert old.sunset == sunset
+    d = decide(catalog, [], NOW, 14)[0]["old"]
+    assert badges.title(d) == (f"Deprecated: being retired on {sunset}; plan a migration"
+                               if sunset else "Deprecated: being retired; plan a migration")

@@ -55,7 +55,8 @@ def verification(decision: Decision) -> str:
         return f"Not yet verified as stable: {'; '.join(decision.public_reasons)}."
     counted = [e for e in decision.history if e.status != "skipped"]
     if not counted:
-        return "Not yet verified by smoke tests."
+        return ("Not yet verified: its smoke tests were skipped." if decision.history
+                else "Not yet verified by smoke tests.")
     newest = counted[-1]
     if decision.last_verified is None:
         return f"Not yet verified: the newest smoke test failed on {newest.date}."
@@ -76,6 +77,8 @@ def note(decision: Decision) -> str | None:
     if badge == "stable":
         said = _verified(verified_by(decision), decision)
         return said[0].lower() + said[1:]
+    if badge == "deprecated" and decision.sunset:
+        return f"being retired on {decision.sunset}; plan a migration"
     if decision.public_reasons:
         if not any(e.status != "skipped" for e in decision.history):
             return "not yet verified by smoke tests"

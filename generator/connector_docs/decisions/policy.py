@@ -56,6 +56,7 @@ class Decision:
     # on 2026-11-24").
     public_reasons: tuple[str, ...] = ()
     max_age_days: int = 14
+    sunset: dt.date | None = None  # when a deprecated connector goes away, if known
 
     @property
     def badge(self) -> Lifecycle | None:
@@ -166,6 +167,7 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
         evidence_ok=not reasons,
         public_reasons=tuple(public for _, public in reasons) if downgraded else (),
         max_age_days=max_age,
+        sunset=conn.sunset if shown == "deprecated" else None,
     )
 
 

@@ -5,6 +5,8 @@ categories of ``taxonomy``), auth-type aliases, the two places auth settings liv
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -275,6 +277,19 @@ def lifecycle(raw: dict[str, Any], rollout: Rollout, ctx: _Ctx) -> Lifecycle | N
     return "beta" if flagged_beta else None
 
 
+def sunset(release: Any) -> dt.date | None:
+    """The date a deprecated release goes away (``deprecationWindow.sunsetDate``), when it
+    is an ISO date; anything else says nothing a page could print as a date."""
+    window = release.get("deprecationWindow") if isinstance(release, dict) else None
+    text = _str(window.get("sunsetDate")) if isinstance(window, dict) else None
+    if not text or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
               manifest: dict[str, Any] | None, taxonomy: Taxonomy | None = None
               ) -> tuple[Connector | None, list[Diagnostic]]:
@@ -300,6 +315,7 @@ def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
         description=_str(raw.get("description")) or "",
         category=cat,
         category_raw=category_raw,
+        sunset=sunset(release),
         auth=auth(raw.get("authentication"), ctx, raw.get("connection")),
         source=source,
         lifecycle=lifecycle(raw, rollout, ctx),
