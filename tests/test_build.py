@@ -57,7 +57,7 @@ def html(root: Path, path: str) -> str:
 
 def test_setup_guide_has_badge_scopes_and_anchors(internal_site: Path) -> None:
     page = html(internal_site, "connectors/ledgerline/index.html")
-    assert '<span class="cd-badge cd-badge--stable">Stable</span>' in page
+    assert '<span class="cd-badge cd-badge--stable" title="Stable&#58; verified by' in page
     assert 'id="permission-scopes"' in page
     assert "<code>invoices.write</code>" in page
     for anchor in ("error-429", "error-rate-limited", "action-create-invoice",

@@ -118,9 +118,17 @@ def edit_template(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]
     return {}
 
 
+def edit_taxonomy(site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    # The files stay as they are; the category ledgerline's "Accounting" maps to moves.
+    (site / "categories.json").write_text(json.dumps(
+        {"extends": "builtin", "categories": {"Bookkeeping": ["Accounting"]}}))
+    return {"taxonomy": "categories.json"}
+
+
 EDITS: dict[str, Callable[[Path, pytest.MonkeyPatch], dict[str, Any]]] = {
     "connector": edit_connector, "evidence": edit_evidence, "overlay": edit_overlay,
     "audience": edit_audience, "template": edit_template, "platform": edit_platform,
+    "taxonomy": edit_taxonomy,
 }
 
 

@@ -190,3 +190,52 @@ def test_index_tables_have_no_empty_column(built: tuple[Path, str, str]) -> None
             for i, name in enumerate(head[1:], 1):
                 assert not rows or any(row[i] not in ("", "—") for row in rows if len(row) > i), \
                     (page, name)
+
+
+def _claims(definition: dict[str, Any], manifest: dict[str, Any]) -> bool:
+    """Whether a real catalog entry claims a lifecycle: availability, a beta, preview or
+    deprecated flag, a beta or deprecated release (release.status "stable" is the
+    version's release, not a claim)."""
+    flags = {**(definition.get("status") or {}), **(manifest.get("status") or {})}
+    release = definition.get("release") or {}
+    return bool(definition.get("availability") or flags.get("beta")
+                or flags.get("privatePreview") or flags.get("deprecated")
+                or release.get("isBeta") or release.get("status") == "deprecated")
+
+
+def test_badges_state_something_and_categories_are_curated(
+        built: tuple[Path, str, str]) -> None:
+    """Issue 19: no lifecycle badge where the catalog claims nothing, Stable only with
+    evidence (there is none here: no smoke results), at most 20 categories."""
+    root, audience, _ = built
+    claims = {}
+    for path in REAL_CATALOG.glob("*/definition.json"):
+        manifest = path.with_name("manifest.json")
+        claims[path.parent.name] = _claims(
+            json.loads(path.read_text()),
+            json.loads(manifest.read_text()) if manifest.is_file() else {})
+    page = (root / "site" / "catalog" / "index.html").read_text()
+    cards = re.findall(r'<li class="cd-card" data-id="([^"]+)" data-status="([^"]*)"', page)
+    assert len(cards) > 100
+    for cid, status in cards:
+        start = page.index(f'data-id="{cid}"')
+        body = page[start:page.index("</li>", start)]
+        assert status != "stable", cid  # no evidence at all: nothing is Stable
+        if claims[cid]:
+            assert status and f"cd-badge--{status}" in body, cid
+        else:
+            assert status == "" and "cd-badge" not in body, cid
+    assert sum(1 for cid, _ in cards if claims[cid]) == 8  # the eight "stable" claims
+    assert re.findall(r'name="status" value="([^"]*)"', page) == ["beta"]
+    assert len(set(re.findall(r'data-category="([^"]*)"', page))) <= 20
+    data = json.loads((root / "site" / "catalog" / "catalog.json").read_text())
+    badges = {c["id"]: c["badge"] for c in data["connectors"]}
+    assert {cid for cid, badge in badges.items() if badge} == {
+        cid for cid, _ in cards if claims[cid]}
+    slack = (root / "site" / "connectors" / "slack" / "index.html").read_text()
+    overview = slack[slack.index('id="overview"'):slack.index('id="before-you-begin"')]
+    assert "cd-badge--beta" in overview  # claims stable, no smoke evidence
+    assert "Not yet verified as stable" in overview
+    quiet = next(cid for cid, claimed in sorted(claims.items()) if not claimed)
+    guide = (root / "site" / "connectors" / quiet / "index.html").read_text()
+    assert "cd-badge" not in guide[:guide.index('id="before-you-begin"')], (quiet, audience)

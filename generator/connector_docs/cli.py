@@ -17,7 +17,13 @@ import click
 from connector_docs import diagnostics, summary
 from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
-from connector_docs.options import PLUGIN_OPTIONS, Options, from_mkdocs_yml, override
+from connector_docs.options import (
+    PLUGIN_OPTIONS,
+    Options,
+    from_mkdocs_yml,
+    override,
+    path_options,
+)
 from connector_docs.options import spec as option_spec
 from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_texts
@@ -38,7 +44,7 @@ def _abs(value: str | None) -> str | None:
 def _options(ctx: click.Context, **flags: Any) -> Options:
     config = Path(ctx.obj["config_file"])
     opts = from_mkdocs_yml(config)
-    for key in ("catalog", "smoke", "smoke_config", "templates"):
+    for key in path_options():
         if key in flags:
             flags[key] = _abs(flags[key])
     return override(opts, **flags)
@@ -125,6 +131,7 @@ audience_option = plugin_flag("audience")
 strict_option = plugin_flag("strict")
 fail_on_option = plugin_flag("fail_on")
 per_rule_option = plugin_flag("warnings_per_rule")
+taxonomy_option = plugin_flag("taxonomy")
 not_secret_option = plugin_flag("not_secret")
 secret_option = plugin_flag("secret")
 
@@ -135,9 +142,10 @@ def secret_options(command: F) -> F:
 
 
 def publish_options(command: F) -> F:
-    """The flags of the commands that publish: which catalog, which evidence, for whom,
-    and which smoke-config values are secrets."""
-    return catalog_option(smoke_option(audience_option(secret_options(command))))
+    """The flags of the commands that publish: which catalog and categories, which
+    evidence, for whom, and which smoke-config values are secrets."""
+    return catalog_option(taxonomy_option(smoke_option(audience_option(
+        secret_options(command)))))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,6 +165,7 @@ def main(ctx: click.Context, config_file: str) -> None:
 
 @main.command()
 @catalog_option
+@taxonomy_option
 @smoke_option
 @strict_option
 @fail_on_option
@@ -165,14 +174,15 @@ def main(ctx: click.Context, config_file: str) -> None:
 @format_option
 @click.option("--docs", is_flag=True, help="Also lint the documentation (overlays, codes).")
 @click.pass_context
-def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict: bool | None,
-             fail_on: tuple[str, ...], warnings_per_rule: int | None, fmt: str, docs: bool,
+def validate(ctx: click.Context, catalog: str | None, taxonomy: str | None,
+             smoke: str | None, strict: bool | None, fail_on: tuple[str, ...],
+             warnings_per_rule: int | None, fmt: str, docs: bool,
              not_secret: tuple[str, ...], secret: tuple[str, ...]) -> None:
     """Check the catalog (and smoke results): every problem, with its location."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke, strict=strict, fail_on=fail_on,
-                        warnings_per_rule=warnings_per_rule, not_secret=not_secret,
-                        secret=secret)
+        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke, strict=strict,
+                        fail_on=fail_on, warnings_per_rule=warnings_per_rule,
+                        not_secret=not_secret, secret=secret)
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         return
@@ -189,15 +199,16 @@ def validate(ctx: click.Context, catalog: str | None, smoke: str | None, strict:
 
 @main.command()
 @catalog_option
+@taxonomy_option
 @smoke_option
 @format_option
 @click.option("--connector", "only", help="Only this connector id.")
 @click.pass_context
-def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
-          only: str | None) -> None:
+def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
+          fmt: str, only: str | None) -> None:
     """Readiness gates per connector; exit 1 when a connector shown Stable fails one."""
     try:
-        opts = _options(ctx, catalog=catalog, smoke=smoke)
+        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke)
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         return
@@ -227,12 +238,12 @@ def audit(ctx: click.Context, catalog: str | None, smoke: str | None, fmt: str,
               help="Folder to write the Markdown pages into.")
 @publish_options
 @click.pass_context
-def generate(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
-             audience: str | None, not_secret: tuple[str, ...],
+def generate(ctx: click.Context, out: str, catalog: str | None, taxonomy: str | None,
+             smoke: str | None, audience: str | None, not_secret: tuple[str, ...],
              secret: tuple[str, ...]) -> None:
     """Write the generated Markdown pages (for other engines, e.g. Zensical)."""
-    opts, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience,
-                                   not_secret=not_secret, secret=secret)
+    opts, proj = _load_publishable(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                                   audience=audience, not_secret=not_secret, secret=secret)
     try:
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
@@ -283,12 +294,12 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
               help="File to write catalog.json to ('-' for standard output).")
 @publish_options
 @click.pass_context
-def export_cmd(ctx: click.Context, out: str, catalog: str | None, smoke: str | None,
-               audience: str | None, not_secret: tuple[str, ...],
+def export_cmd(ctx: click.Context, out: str, catalog: str | None, taxonomy: str | None,
+               smoke: str | None, audience: str | None, not_secret: tuple[str, ...],
                secret: tuple[str, ...]) -> None:
     """Write the public catalog as JSON (schema: inputs/schema/catalog.schema.json)."""
-    _, proj = _load_publishable(ctx, catalog=catalog, smoke=smoke, audience=audience,
-                                not_secret=not_secret, secret=secret)
+    _, proj = _load_publishable(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                                audience=audience, not_secret=not_secret, secret=secret)
     text = export.catalog_json(proj)
     _refuse_secrets([("catalog.json", text)], proj, "the exported catalog")
     opts = proj.options

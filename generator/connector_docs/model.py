@@ -129,10 +129,12 @@ class Connector:
     id: str
     name: str
     description: str
-    category: str
+    category: str  # the curated category (inputs/taxonomy.py), or category_raw unmapped
     auth: Auth
     source: Source
-    lifecycle: Lifecycle = "beta"  # what the catalog claims
+    # What the catalog claims (availability, status flags, release); None when it claims
+    # nothing, and then no lifecycle badge is shown.
+    lifecycle: Lifecycle | None = None
     rollout: Rollout = field(default_factory=Rollout)
     pricing_tier: str | None = None
     icon: str | None = None
@@ -147,6 +149,12 @@ class Connector:
     version: str | None = None
     documentation_url: str | None = None
     support_contact: str | None = None
+    category_raw: str = ""  # the catalog's own spelling ("" given: the same as category)
+    sunset: dt.date | None = None  # release.deprecationWindow.sunsetDate, when it is a date
+
+    def __post_init__(self) -> None:
+        if not self.category_raw:
+            object.__setattr__(self, "category_raw", self.category)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -61,6 +61,10 @@ class Options:
         "counts the rest and the JSON output of validate keeps them.")
     templates: str | None = _option(
         None, "path", "A folder of templates that override the built-in ones.")
+    taxonomy: str | None = _option(
+        None, "path", "A JSON file of curated categories and the category spellings each "
+        "takes in, replacing the built-in ones (or adding to them, with \"extends\": "
+        "\"builtin\").")
     not_secret: tuple[str, ...] = _option(
         (), "pointers", "Smoke-config values that are not secrets (JSON pointers or globs, "
         "e.g. /tableau/credentials/serverUrl): neither redacted nor scanned for.")
@@ -111,6 +115,12 @@ class Options:
 # The options a mkdocs.yml sets (the others come from MkDocs' own settings).
 PLUGIN_OPTIONS: tuple[Field[Any], ...] = tuple(
     f for f in fields(Options) if "option" in f.metadata)
+
+
+def path_options() -> tuple[str, ...]:
+    """The options naming a file or folder: relative to mkdocs.yml there, to the working
+    directory on the command line, and watched by `mkdocs serve`."""
+    return tuple(o.name for o in PLUGIN_OPTIONS if spec(o).kind == "path")
 
 
 def spec(option: Field[Any]) -> Spec:

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from connector_docs import summary
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, Diagnostic
-from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping
+from connector_docs.options import PLUGIN_OPTIONS, Options, from_mapping, path_options
 from connector_docs.options import spec as option_spec
 from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
@@ -319,7 +319,7 @@ class ConnectorDocsPlugin(_Base):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.options is not None
         opts = self.options
-        for value in (opts.catalog, opts.smoke, opts.smoke_config, opts.templates):
+        for value in (getattr(opts, name) for name in path_options()):
             if value and not opts.is_url(value) and opts.path(value).exists():
                 server.watch(str(opts.path(value)))
         server.watch(str(render.builtin_templates()))

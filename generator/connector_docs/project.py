@@ -12,9 +12,10 @@ from pathlib import Path
 
 from connector_docs import smoke
 from connector_docs.decisions import policy, troubleshoot
-from connector_docs.diagnostics import Diagnostic, warning
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error, warning
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs import overlay as overlay_mod
+from connector_docs.inputs import taxonomy as taxonomy_mod
 from connector_docs.inputs.locate import FileLocator
 from connector_docs.model import Catalog, SmokeRun
 from connector_docs.options import Options
@@ -53,15 +54,30 @@ class Project:
         return {cid: {name for name, _ in o.troubleshooting} for cid, o in self.overlays.items()}
 
 
+def load_taxonomy(opts: Options) -> taxonomy_mod.Taxonomy:
+    """The built-in categories, or the site's own file (``taxonomy`` option); raises
+    ``ConnectorDocsError`` with every problem of that file, located."""
+    if not opts.taxonomy:
+        return taxonomy_mod.builtin()
+    if opts.is_url(opts.taxonomy):
+        raise ConnectorDocsError([error(
+            "taxonomy", f"the taxonomy is read from a local file, not a URL: {opts.taxonomy}",
+            hint="download the file next to mkdocs.yml and set taxonomy: to its path",
+            code="taxonomy")])
+    path = opts.path(opts.taxonomy)
+    return taxonomy_mod.load(path, catalog_mod.display(path))
+
+
 def load_catalog(opts: Options, cache: catalog_mod.LoadCache | None = None
                  ) -> tuple[Catalog, list[Diagnostic], list[Path]]:
+    taxonomy = load_taxonomy(opts)
     if opts.is_url(opts.catalog):
         from connector_docs import sources
 
-        cat, diags = sources.load_remote_catalog(opts.catalog)
+        cat, diags = sources.load_remote_catalog(opts.catalog, taxonomy=taxonomy)
         return cat, diags, []
     path = opts.path(opts.catalog)
-    cat, diags = catalog_mod.load_catalog(path, cache)
+    cat, diags = catalog_mod.load_catalog(path, cache, taxonomy)
     return cat, diags, [path]
 
 

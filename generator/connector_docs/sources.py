@@ -30,6 +30,7 @@ from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, Severity,
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs.jsonfile import parse_json
 from connector_docs.inputs.locate import Locator
+from connector_docs.inputs.taxonomy import Taxonomy
 from connector_docs.model import Catalog, Connector, SmokeRun, Source
 from connector_docs.remote.describe import display_url, looks_like_html
 from connector_docs.remote.fetch import (
@@ -69,9 +70,11 @@ def load_remote_catalog(
     *,
     transport: httpx.BaseTransport | None = None,
     env: Mapping[str, str] | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> tuple[Catalog, list[Diagnostic]]:
     """A registry endpoint returning ``{"connectors": [definition, ...]}`` or a bare JSON
-    array of definitions. Every problem is reported; good connectors are kept."""
+    array of definitions. Every problem is reported; good connectors are kept. Categories
+    are mapped by ``taxonomy`` (the built-in one when None)."""
     session = Session(transport=transport, env=env)
     try:
         with session:
@@ -84,7 +87,7 @@ def load_remote_catalog(
     problem = _html_problem(shown, body, "the connector registry's JSON")
     if problem is not None:
         return Catalog(()), [problem]
-    cat, diags = _catalog_from_bytes(shown, body.data)
+    cat, diags = _catalog_from_bytes(shown, body.data, taxonomy)
     # The registry chose the text these quote: it may echo the token back.
     return cat, [session.redact_diagnostic(d) for d in diags]
 
@@ -165,7 +168,8 @@ class _ItemLocator(Locator):
         return self._whole.locate(self._prefix + pointer, key=key)
 
 
-def _catalog_from_bytes(shown: str, data: bytes) -> tuple[Catalog, list[Diagnostic]]:
+def _catalog_from_bytes(shown: str, data: bytes, taxonomy: Taxonomy | None = None
+                        ) -> tuple[Catalog, list[Diagnostic]]:
     value, locator, diags = parse_json(shown, data, max_bytes=DEFAULT_MAX_BYTES)
     if value is None or locator is None:
         return Catalog(()), diags
@@ -228,7 +232,8 @@ def _catalog_from_bytes(shown: str, data: bytes) -> tuple[Catalog, list[Diagnost
         items = items[: catalog_mod.MAX_CONNECTORS]
     connectors: list[Connector] = []
     for index, item in enumerate(items):
-        connector, more_diags = _load_item(shown, item, locator, f"{prefix}/{index}")
+        connector, more_diags = _load_item(shown, item, locator, f"{prefix}/{index}",
+                                           taxonomy)
         diags += more_diags
         if connector is not None:
             connectors.append(connector)
@@ -243,7 +248,7 @@ def _catalog_from_bytes(shown: str, data: bytes) -> tuple[Catalog, list[Diagnost
 
 
 def _load_item(
-    shown: str, item: Any, locator: Locator, pointer: str
+    shown: str, item: Any, locator: Locator, pointer: str, taxonomy: Taxonomy | None = None
 ) -> tuple[Connector | None, list[Diagnostic]]:
     path = f"{shown}#{pointer}"
     if not isinstance(item, dict):
@@ -261,7 +266,7 @@ def _load_item(
         ]
     source = Source(path=path, layout="remote")
     connector, diags = catalog_mod.load_document(
-        item, _ItemLocator(locator, pointer), source, expected_id=None
+        item, _ItemLocator(locator, pointer), source, expected_id=None, taxonomy=taxonomy
     )
     return connector, [_rebase(d, locator, pointer) for d in diags]
 

@@ -42,7 +42,7 @@ class Gate:
 class Readiness:
     connector_id: str
     name: str
-    claimed: str
+    claimed: str | None  # None: the catalog claims no lifecycle (read as beta: ``shown``)
     shown: str
     gates: tuple[Gate, ...]
 
@@ -149,7 +149,7 @@ def format_table(report: list[Readiness], decisions: Mapping[str, Decision]) -> 
     rows = [head]
     for r in report:
         d = decisions[r.connector_id]
-        rows.append([r.connector_id, r.claimed, r.shown, str(d.last_verified or "-"), r.tier]
+        rows.append([r.connector_id, r.claimed or "-", r.shown, str(d.last_verified or "-"), r.tier]
                     + [short[g.state] for g in r.gates])
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

@@ -6,6 +6,10 @@ non-skipped smoke result passed within ``max_age_days`` of the build date, with 
 failure, and QA's newest result passed. Otherwise a catalog "stable" falls back to Beta
 with the reasons listed; evidence that qualifies for a connector the catalog does not
 call stable marks it "ready to promote".
+
+A badge states something, or is not shown (issue 19): a connector whose catalog entry
+claims no lifecycle has no badge (``Decision.badge`` is None), though readiness and
+promotion treat it as beta (``Decision.shown``), as before.
 """
 
 from __future__ import annotations
@@ -41,17 +45,31 @@ class Evidence:
 @dataclass(frozen=True)
 class Decision:
     connector_id: str
-    claimed: Lifecycle
-    shown: Lifecycle
+    claimed: Lifecycle | None  # None: the catalog claims no lifecycle
+    shown: Lifecycle  # the level readiness and promotion use: beta when nothing is claimed
     history: tuple[Evidence, ...]  # every result, oldest first
     newest_by_suite: tuple[Evidence, ...]  # newest result per suite, suites sorted
     last_verified: dt.date | None  # date of the newest passing result
     reasons: tuple[str, ...]  # why a claimed "stable" is not shown as Stable
     evidence_ok: bool  # the evidence alone would support Stable
+    # The same reasons in readers' words, for public pages ("the newest smoke test failed
+    # on 2026-11-24").
+    public_reasons: tuple[str, ...] = ()
+    max_age_days: int = 14
+    sunset: dt.date | None = None  # when a deprecated connector goes away, if known
+
+    @property
+    def badge(self) -> Lifecycle | None:
+        """The badge pages show: none when the catalog claims nothing."""
+        return None if self.claimed is None else self.shown
 
     @property
     def label(self) -> str:
         return LEVEL_LABELS[self.shown]
+
+    @property
+    def badge_label(self) -> str | None:
+        return LEVEL_LABELS[self.badge] if self.badge else None
 
     @property
     def downgraded(self) -> bool:
@@ -59,7 +77,7 @@ class Decision:
 
     @property
     def ready_to_promote(self) -> bool:
-        return self.evidence_ok and self.claimed in ("beta", "preview", "alpha")
+        return self.evidence_ok and self.claimed in ("beta", "preview", "alpha", None)
 
     def newest(self, suite: str) -> Evidence | None:
         return next((e for e in self.newest_by_suite if e.suite == suite), None)
@@ -96,26 +114,33 @@ def _history(runs: Sequence[SmokeRun]) -> dict[str, list[Evidence]]:
     return out
 
 
-def _judge(history: list[Evidence], now: dt.datetime, max_age: int) -> list[str]:
-    """Reasons the evidence does not support Stable (empty when it does)."""
+def _judge(history: list[Evidence], now: dt.datetime, max_age: int
+           ) -> list[tuple[str, str]]:
+    """Reasons the evidence does not support Stable (empty when it does), each as
+    (for the team, for readers of public pages)."""
     counted = [e for e in history if e.status != "skipped"]
     if not counted:
-        return ["no smoke results" if not history else "only skipped smoke results"]
+        return [("no smoke results", "no smoke test has run yet") if not history else
+                ("only skipped smoke results", "its smoke tests were skipped")]
     reasons = []
     newest = counted[-1]
     if newest.status == "failed":
-        reasons.append(f"newest smoke result failed ({newest.suite}, {newest.date})")
+        reasons.append((f"newest smoke result failed ({newest.suite}, {newest.date})",
+                        f"the newest smoke test failed on {newest.date}"))
     passes = [e for e in counted if e.status == "passed"]
     if passes:
         age = (now - passes[-1].ran_at).days
         if age > max_age:
-            reasons.append(f"newest passing smoke result is {age} days old "
-                           f"({passes[-1].date}; limit {max_age})")
+            reasons.append((f"newest passing smoke result is {age} days old "
+                            f"({passes[-1].date}; limit {max_age})",
+                            f"the last passing smoke test was on {passes[-1].date}, more "
+                            f"than {max_age} days ago"))
     qa = [e for e in counted if e.suite == "qa"]
     if not qa:
-        reasons.append("no QA smoke result")
+        reasons.append(("no QA smoke result", "QA has not tested it yet"))
     elif qa[-1].status != "passed" and newest.status != "failed":
-        reasons.append(f"newest QA smoke result failed ({qa[-1].date})")
+        reasons.append((f"newest QA smoke result failed ({qa[-1].date})",
+                        f"the newest QA smoke test failed on {qa[-1].date}"))
     return reasons
 
 
@@ -126,8 +151,10 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
     for ev in history:
         newest[ev.suite] = ev
     passes = [e for e in history if e.status == "passed"]
-    shown: Lifecycle = conn.lifecycle
-    if conn.lifecycle == "stable" and reasons:
+    # Claiming nothing is treated as beta for readiness and promotion; no badge says so.
+    shown: Lifecycle = conn.lifecycle or "beta"
+    downgraded = conn.lifecycle == "stable" and bool(reasons)
+    if downgraded:
         shown = "beta"
     return Decision(
         connector_id=conn.id,
@@ -136,8 +163,11 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
         history=tuple(history),
         newest_by_suite=tuple(newest[s] for s in sorted(newest)),
         last_verified=passes[-1].date if passes else None,
-        reasons=tuple(reasons) if conn.lifecycle == "stable" else (),
+        reasons=tuple(team for team, _ in reasons) if conn.lifecycle == "stable" else (),
         evidence_ok=not reasons,
+        public_reasons=tuple(public for _, public in reasons) if downgraded else (),
+        max_age_days=max_age,
+        sunset=conn.sunset if shown == "deprecated" else None,
     )
 
 

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from connector_docs.diagnostics import Diagnostic, error, warning
 from connector_docs.inputs import lint, normalize, validators
 from connector_docs.inputs.jsonfile import MAX_JSON_BYTES, parse_json
 from connector_docs.inputs.locate import Locator
+from connector_docs.inputs.taxonomy import Taxonomy, builtin, merge_spellings
 from connector_docs.model import Catalog, Connector, Source
 from connector_docs.speedups.runtime import fork_map
 
@@ -151,8 +153,10 @@ def load_document(
     expected_id: str | None,
     manifest: Any = None,
     manifest_locator: Locator | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> tuple[Connector | None, list[Diagnostic]]:
-    """Validate and normalize one parsed definition (file, folder or registry entry)."""
+    """Validate and normalize one parsed definition (file, folder or registry entry);
+    its category is mapped by ``taxonomy`` (the built-in one when None)."""
     diags: list[Diagnostic] = []
     if not isinstance(raw, dict):
         return None, [error(source.path, f"top level is {_kind(raw)}, expected an object",
@@ -176,7 +180,8 @@ def load_document(
         diags += lint.check_manifest(manifest, source.manifest or source.path, manifest_locator,
                                      conn_id if isinstance(conn_id, str) else None)
     connector, norm_diags = normalize.connector(raw, source, locator,
-                                                manifest if isinstance(manifest, dict) else None)
+                                                manifest if isinstance(manifest, dict) else None,
+                                                taxonomy)
     diags += norm_diags
     if connector is not None:
         diags += lint.check_semantics(connector, raw, source.path, locator)
@@ -191,7 +196,8 @@ def _kind(value: Any) -> str:
             bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def load_entry(entry: Entry) -> tuple[Connector | None, list[Diagnostic]]:
+def load_entry(entry: Entry, taxonomy: Taxonomy | None = None
+               ) -> tuple[Connector | None, list[Diagnostic]]:
     data, diags = _read(entry.definition)
     if data is None:
         return None, diags
@@ -212,7 +218,8 @@ def load_entry(entry: Entry) -> tuple[Connector | None, list[Diagnostic]]:
     source = Source(path=path, layout="platform" if entry.layout == "platform" else "file",
                     manifest=manifest_path, digest=digest.hexdigest())
     connector, more = load_document(raw, locator, source, expected_id=entry.id,
-                                    manifest=manifest, manifest_locator=manifest_locator)
+                                    manifest=manifest, manifest_locator=manifest_locator,
+                                    taxonomy=taxonomy)
     return connector, diags + more
 
 
@@ -238,9 +245,9 @@ def check_collisions(connectors: Iterable[Connector]) -> tuple[list[Connector], 
 def finish(connectors: list[Connector], diags: list[Diagnostic],
            broken: Iterable[tuple[str, str]] = ()) -> tuple[Catalog, list[Diagnostic]]:
     kept, more = check_collisions(connectors)
-    diags = diags + more + lint.check_catalog(kept)
+    diags = diags + more
     loaded = {c.id for c in kept}
-    return Catalog(tuple(sorted(kept, key=lambda c: c.id)),
+    return Catalog(tuple(sorted(merge_spellings(kept), key=lambda c: c.id)),
                    tuple(sorted({b for b in broken if b[0] not in loaded}))), diags
 
 
@@ -261,20 +268,25 @@ def _stamp(path: Path | None) -> tuple[Any, ...]:
 PARALLEL_MIN_FILES = 64
 
 
-def load_catalog(path: Path, cache: LoadCache | None = None) -> tuple[Catalog, list[Diagnostic]]:
+def load_catalog(path: Path, cache: LoadCache | None = None,
+                 taxonomy: Taxonomy | None = None) -> tuple[Catalog, list[Diagnostic]]:
     """Load every connector below ``path``. With ``cache`` (kept by a long-lived process
     such as ``mkdocs serve``), files whose path, mtime and size are unchanged are not
     parsed again, so a rebuild after one edit costs one file. Many files are parsed and
     validated in forked workers (``runtime.fork_map``); the connectors come back pickled,
-    which costs about a quarter of loading them."""
+    which costs about a quarter of loading them. ``taxonomy`` maps categories (the
+    built-in one when None); a connector loaded under another one is loaded again."""
+    taxonomy = taxonomy or builtin()
     entries, diags = discover(path)
     connectors: list[Connector] = []
     fresh: LoadCache = {}
-    keys = [(_stamp(e.definition), _stamp(e.manifest), e.id, e.layout) for e in entries]
+    keys = [(_stamp(e.definition), _stamp(e.manifest), e.id, e.layout, taxonomy.digest)
+            for e in entries]
     todo = [e for e, key in zip(entries, keys, strict=True) if not cache or key not in cache]
     if todo:
         validators.prepare()  # compiled once, not again in every forked worker
-    loaded = iter(fork_map(load_entry, todo, min_items=PARALLEL_MIN_FILES))
+    loaded = iter(fork_map(partial(load_entry, taxonomy=taxonomy), todo,
+                           min_items=PARALLEL_MIN_FILES))
     broken: list[tuple[str, str]] = []
     for entry, key in zip(entries, keys, strict=True):
         hit = cache.get(key) if cache else None

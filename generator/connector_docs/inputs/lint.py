@@ -1,5 +1,5 @@
 """Lint of connector definitions: schema errors worded and located, unknown keys, the
-manifest, the rules no schema can state, and checks across the catalog.
+manifest and the rules no schema can state (category spellings are the taxonomy's).
 
 The published JSON Schema (:mod:`connector_docs.inputs.validators`) is the single source of
 truth for known keys: unknown keys are warnings (with a did-you-mean) found by walking the
@@ -10,8 +10,6 @@ extensions while ``validate`` still catches typos.
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from connector_docs.diagnostics import Diagnostic, did_you_mean, error, warning
@@ -264,22 +262,3 @@ def check_semantics(conn: Connector, raw: dict[str, Any], path: str,
             seen.add(op.id)
     return diags
 
-
-def check_catalog(connectors: list[Connector]) -> list[Diagnostic]:
-    """Cross-connector checks: categories that differ only by spelling and are not in the
-    canonical list get one warning each, naming the spelling most connectors use."""
-    groups: dict[str, Counter[str]] = {}
-    for conn in connectors:
-        key = re.sub(r"[^a-z0-9]", "", conn.category.lower())
-        groups.setdefault(key, Counter())[conn.category] += 1
-    diags = []
-    for spellings in groups.values():
-        if len(spellings) > 1:
-            main = spellings.most_common(1)[0][0]
-            for conn in connectors:
-                if conn.category in spellings and conn.category != main:
-                    diags.append(warning(conn.source.path, f"category '{conn.category}' is "
-                                         f"spelled '{main}' elsewhere in the catalog",
-                                         pointer="/category", code="category-spelling",
-                                         hint=f'write "category": "{main}"'))
-    return diags

@@ -1,15 +1,18 @@
 """Raw (schema-checked) JSON -> model. Normalizes what is safe to normalize, with a
-warning, so messy real catalogs still build: category spellings, auth-type aliases, the
-two places auth settings live (``authentication`` and ``authentication.config``)."""
+warning, so messy real catalogs still build: category spellings (onto the curated
+categories of ``taxonomy``), auth-type aliases, the two places auth settings live
+(``authentication`` and ``authentication.config``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from typing import Any
 
 from connector_docs.diagnostics import Diagnostic, warning
 from connector_docs.inputs.locate import Locator
+from connector_docs.inputs.taxonomy import BUILTIN_NAME, Taxonomy, builtin
 from connector_docs.model import (
     Auth,
     Connector,
@@ -35,15 +38,6 @@ AUTH_ALIASES = {
     "bearer": "bearer_token", "token": "bearer_token", "pat": "personal_access_token",
     "aws": "aws_credentials", "aws_iam": "aws_credentials", "no_auth": "none",
 }
-# Canonical spellings; any spelling with the same letters and digits maps onto one.
-CATEGORIES = (
-    "Accounting", "AI/ML", "Analytics", "Collaboration", "Communication", "CRM",
-    "Customer Support", "Data & Analytics", "Database", "Developer Tools", "DevOps",
-    "Documentation", "E-commerce", "E-Signature", "Email", "ERP", "File Storage", "Finance",
-    "Forms", "HR", "IT Service Management", "Marketing", "Monitoring", "Payments",
-    "Productivity", "Project Management", "Scheduling", "Security", "Storage", "Surveys",
-)
-_CATEGORY_KEYS = {re.sub(r"[^a-z0-9]", "", c.lower()): c for c in CATEGORIES}
 _LIFECYCLES: tuple[Lifecycle, ...] = ("alpha", "preview", "beta", "stable", "deprecated")
 _RATE_KEYS = (("requestsPerSecond", "second"), ("requestsPerMinute", "minute"),
               ("requestsPerHour", "hour"), ("dailyLimit", "day"))
@@ -70,8 +64,22 @@ class _Ctx:
                                   hint=hint, code=code))
 
 
-def category(raw: str) -> str:
-    return _CATEGORY_KEYS.get(re.sub(r"[^a-z0-9]", "", raw.lower()), raw.strip())
+def category(raw: str | None, ctx: _Ctx, taxonomy: Taxonomy) -> tuple[str, str]:
+    """(curated category, the catalog's own spelling). A spelling no category takes in
+    keeps its own name, with a warning naming the nearest category."""
+    own = raw.strip() if raw else "Other"
+    mapped = taxonomy.category(own)
+    if mapped is not None:
+        return mapped, own
+    if raw:  # a missing category is the schema's error
+        near = taxonomy.nearest(own)
+        where = ("your own taxonomy file (the `taxonomy` option)"
+                 if taxonomy.source == BUILTIN_NAME else taxonomy.source)
+        ctx.warn("/category", f"category '{own}' maps to no curated category: listed "
+                 f"under its own name (the nearest is '{near}')",
+                 hint=f'write "category": "{near}", or list "{own}" under a category in '
+                 f"{where}", code="category-unmapped")
+    return own, own
 
 
 def auth_type(raw: str) -> str:
@@ -242,9 +250,12 @@ def _rollout(raw: dict[str, Any], manifest: dict[str, Any] | None) -> Rollout:
                    hidden=flags.get("hidden", False), featured=flags.get("featured", False))
 
 
-def lifecycle(raw: dict[str, Any], rollout: Rollout, ctx: _Ctx) -> Lifecycle:
-    """What the catalog claims. ``availability`` wins; rollout flags refine it. A connector
-    that claims nothing is treated as beta: it is never shown Stable by default."""
+def lifecycle(raw: dict[str, Any], rollout: Rollout, ctx: _Ctx) -> Lifecycle | None:
+    """What the catalog claims, or None when it claims nothing (no badge is shown then).
+    ``availability`` wins; the status flags (definition or manifest) and the release
+    refine it. ``release.status`` is the status of the version's release (every release
+    of the real catalog says "stable"), not of the connector: only its "deprecated"
+    counts, as ``release.isBeta`` counts as a beta claim."""
     claimed = raw.get("availability")
     release = raw.get("release") if isinstance(raw.get("release"), dict) else {}
     assert isinstance(release, dict)
@@ -255,28 +266,39 @@ def lifecycle(raw: dict[str, Any], rollout: Rollout, ctx: _Ctx) -> Lifecycle:
         return "deprecated"
     if rollout.private_preview:
         return "preview"
+    flagged_beta = rollout.beta or release.get("isBeta") is True
     if claimed in _LIFECYCLES:
-        if claimed == "stable" and (rollout.beta or release.get("isBeta") is True):
+        if claimed == "stable" and flagged_beta:
             ctx.warn("/availability", "availability 'stable' but the connector is flagged "
                      "beta; shown as Beta", code="lifecycle-conflict")
             return "beta"
         result: Lifecycle = claimed
         return result
-    return "beta"
+    return "beta" if flagged_beta else None
+
+
+def sunset(release: Any) -> dt.date | None:
+    """The date a deprecated release goes away (``deprecationWindow.sunsetDate``), when it
+    is an ISO date; anything else says nothing a page could print as a date."""
+    window = release.get("deprecationWindow") if isinstance(release, dict) else None
+    text = _str(window.get("sunsetDate")) if isinstance(window, dict) else None
+    if not text or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
-              manifest: dict[str, Any] | None) -> tuple[Connector | None, list[Diagnostic]]:
+              manifest: dict[str, Any] | None, taxonomy: Taxonomy | None = None
+              ) -> tuple[Connector | None, list[Diagnostic]]:
     ctx = _Ctx(source.path, locator)
     conn_id = _str(raw.get("id"))
     if not conn_id:
         return None, []  # the schema check has already reported it
     name = _str(raw.get("name")) or conn_id
-    raw_category = _str(raw.get("category")) or "Other"
-    cat = category(raw_category)
-    if cat != raw_category:
-        ctx.warn("/category", f"category '{raw_category}' read as '{cat}'",
-                 hint=f'write "category": "{cat}"', code="category-spelling")
+    cat, category_raw = category(_str(raw.get("category")), ctx, taxonomy or builtin())
     rollout = _rollout(raw, manifest)
     test = raw.get("testConnection")
     test_str = None
@@ -292,6 +314,8 @@ def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
         name=name,
         description=_str(raw.get("description")) or "",
         category=cat,
+        category_raw=category_raw,
+        sunset=sunset(release),
         auth=auth(raw.get("authentication"), ctx, raw.get("connection")),
         source=source,
         lifecycle=lifecycle(raw, rollout, ctx),

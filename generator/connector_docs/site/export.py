@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from connector_docs.decisions import badges
 from connector_docs.decisions.wording import auth_label
 from connector_docs.project import Project
 from connector_docs.site.pages import visible
@@ -22,11 +23,17 @@ def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, An
             "name": conn.name,
             "description": conn.description,
             "category": conn.category,
+            "categoryRaw": conn.category_raw,
             "auth": conn.auth.type,
             "authLabel": auth_label(conn.auth.type),
             "scopes": [s.name for s in conn.auth.scopes],
+            # The level readiness uses (beta when the catalog claims nothing), and the
+            # badge pages show (none then), with what it means and the guide's sentence.
             "level": decision.shown,
             "label": decision.label,
+            "badge": decision.badge,
+            "badgeNote": badges.title(decision),
+            "verification": badges.verification(decision),
             "pricingTier": conn.pricing_tier,
             "featured": conn.rollout.featured,
             "lastVerified": decision.last_verified.isoformat() if decision.last_verified

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connector_docs.decisions.policy import LEVEL_LABELS, Evidence
+from connector_docs.decisions import badges
+from connector_docs.decisions.policy import LEVEL_LABELS, Decision, Evidence
+from connector_docs.model import Connector
 from connector_docs.site import escape
 from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import MAX_LIST, ParamRow
@@ -20,9 +22,37 @@ from connector_docs.speedups import verbatim
 from connector_docs.text import anchor, counted
 
 
-def badge(level: str) -> Markdown:
-    label = escape.html_text(LEVEL_LABELS.get(level, "Unknown"))
-    return Markdown(f'<span class="cd-badge cd-badge--{anchor(level)}">{label}</span>')
+def _explained(kind: str, label: str, said: str) -> Markdown:
+    """A badge whose note is its tooltip (``title``) and, as screen readers do not read
+    titles reliably, visually hidden text after the label. The note is escaped for
+    Markdown as well as HTML (``escape.inline``: numeric character references, which HTML
+    reads in attributes too): on a guide, Markdown reads inline HTML's text, and a pipe
+    or a backtick even inside an attribute would end a table cell or open code."""
+    return Markdown(
+        f'<span class="{kind}" title="{escape.inline(f"{label}: {said}")}">'
+        f'{escape.html_text(label)}<span class="cd-visually-hidden">'
+        f"{escape.inline(': ' + said)}</span></span>")
+
+
+def badge(value: Decision | str | None) -> Markdown:
+    """A decision's badge, explaining itself (``badges.note``); nothing when there is no
+    badge (the catalog claims no lifecycle). A level string gives the bare badge (the
+    readiness table)."""
+    level: str | None = value.badge if isinstance(value, Decision) else value
+    said = badges.note(value) if isinstance(value, Decision) else None
+    if not level:
+        return Markdown("")
+    label = LEVEL_LABELS.get(level, "Unknown")
+    kind = f"cd-badge cd-badge--{anchor(level)}"
+    if said:
+        return _explained(kind, label, said)
+    return Markdown(f'<span class="{kind}">{escape.html_text(label)}</span>')
+
+
+def featured(conn: Connector) -> Markdown:
+    """The "Featured" marker of a connector the manifest features; nothing otherwise."""
+    return _explained("cd-featured", "Featured", badges.FEATURED) if conn.rollout.featured \
+        else Markdown("")
 
 
 _COLORS = {"passed": "#2e7d32", "failed": "#c62828", "skipped": "#9e9e9e"}

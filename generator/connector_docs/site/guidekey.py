@@ -50,9 +50,10 @@ class GuideKey:
         if not source.digest:
             return None
         # Decisions and overlays are frozen dataclasses of plain values: their repr is
-        # deterministic and names every field.
-        parts = (self.build, source.path, source.digest, repr(self.decision),
-                 repr(self.overlay), self.audience, self.platform)
+        # deterministic and names every field. The category comes from the files and the
+        # taxonomy (an option), so the files' digest alone does not settle it.
+        parts = (self.build, source.path, source.digest, self.connector.category,
+                 repr(self.decision), repr(self.overlay), self.audience, self.platform)
         return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 

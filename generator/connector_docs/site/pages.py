@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from connector_docs.decisions import audit, troubleshoot
+from connector_docs.decisions import audit, badges, troubleshoot
 from connector_docs.decisions.policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
 from connector_docs.decisions.wording import (
     AUTH_LABELS,
@@ -278,6 +278,7 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
     return {
         "connector": conn,
         "decision": decision,
+        "verification": badges.verification(decision),
         "overlay": overlay,
         "scopes": _scope_rows(conn, anchors),
         "anchors": anchors,
@@ -302,14 +303,15 @@ def connector_context(project: Project, conn: Connector) -> dict[str, Any]:
 
 
 def _sorted_levels(conns: list[Connector], project: Project) -> list[str]:
-    shown = {project.decisions[c.id].shown for c in conns}
+    """The badges the catalog shows (no value for connectors without one)."""
+    shown = {project.decisions[c.id].badge for c in conns}
     return [level for level in LEVEL_ORDER if level in shown]
 
 
 def _facet_counts(conns: list[Connector], project: Project) -> dict[str, dict[str, int]]:
     """Connectors per facet value, keyed as the cards' data-* attributes: the catalog
     leaves out a facet that cannot narrow (one value on every card)."""
-    return {"status": dict(Counter(project.decisions[c.id].shown for c in conns)),
+    return {"status": dict(Counter(project.decisions[c.id].badge or "" for c in conns)),
             "category": dict(Counter(c.category for c in conns)),
             "auth": dict(Counter(c.auth.type for c in conns)),
             "tier": dict(Counter(c.pricing_tier or "" for c in conns))}
@@ -336,11 +338,19 @@ def plan(project: Project, cache: ContextCache | None = None,
     # Total orders only: a key that ties two spellings ("CRM", "crm") left their order to
     # the set's, which PYTHONHASHSEED changes from run to run.
     categories = sorted({c.category for c in conns}, key=lambda c: (c.casefold(), c))
+    levels = _sorted_levels(conns, project)
     pages.append(PageSpec("catalog/index.md", "catalog.md.j2", "catalog", "App catalog", {
         **common,
+        # Featured connectors first within their category; otherwise by id.
+        "connectors": sorted(conns, key=lambda c: not c.rollout.featured),
         "categories": categories,
         "category_anchors": _anchor_map(categories, "category-"),
-        "levels": _sorted_levels(conns, project),
+        "levels": levels,
+        "badge_meanings": badges.meanings(levels, project.options.stable_max_age_days),
+        "featured_meaning": badges.FEATURED if any(c.rollout.featured for c in conns)
+        else None,
+        "unbadged": sum(1 for c in conns if decisions[c.id].badge is None),
+        "no_badge": badges.NO_BADGE,
         "auth_types": sorted({c.auth.type for c in conns},
                              key=lambda t: (auth_label(t).casefold(), t)),
         "auth_labels": {**AUTH_LABELS, **{c.auth.type: auth_label(c.auth.type)

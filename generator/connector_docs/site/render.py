@@ -85,6 +85,7 @@ def _env(override: str | None) -> jinja2.Environment:
         cell=escape.cell, block=escape.block, code=escape.code, link=escape.link,
         ident=escape.identifier,
         anchor=anchor, meta=escape.meta_text, badge=filters.badge, h=escape.html_text,
+        featured=filters.featured,
         date=filters.datefmt, json=filters.to_json, history=filters.history_svg, md=Markdown,
         param_rows=filters.param_rows, param_table=filters.param_table,
         param_markdown=filters.param_markdown,
