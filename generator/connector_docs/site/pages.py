@@ -341,8 +341,9 @@ def plan(project: Project, cache: ContextCache | None = None,
     levels = _sorted_levels(conns, project)
     pages.append(PageSpec("catalog/index.md", "catalog.md.j2", "catalog", "App catalog", {
         **common,
-        # Featured connectors first within their category; otherwise by id.
-        "connectors": sorted(conns, key=lambda c: not c.rollout.featured),
+        # Featured first, then by name as readers look for it ("SAP Concur" under S).
+        "connectors": sorted(conns, key=lambda c: (not c.rollout.featured,
+                                                   c.name.casefold(), c.id)),
         "categories": categories,
         "category_anchors": _anchor_map(categories, "category-"),
         "levels": levels,
