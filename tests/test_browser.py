@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 # Facet name in the page (form field, data-* attribute) -> key in catalog.json.
-FACETS = {"status": "level", "category": "category", "auth": "auth", "tier": "pricingTier"}
+FACETS = {"status": "badge", "category": "category", "auth": "auth", "tier": "pricingTier"}
 # A connector whose texts are HTML/attribute/URL metacharacters: must show as text.
 TRICKY_NAME = 'Tricky <img src=x onerror="window.__cdXss=1"> & "Co"'
 TRICKY_CATEGORY = 'R&D "Labs" <b>=1'
