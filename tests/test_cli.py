@@ -84,10 +84,12 @@ def test_audit_example(run) -> None:  # type: ignore[no-untyped-def]
     result = run("audit")
     assert result.exit_code == 0, result.output
     assert "ready to promote: tasklane" in result.output
-    assert "chatterbox: shown Beta: newest smoke result failed" in result.output
+    assert ("downgraded: chatterbox: claims Stable, shown Beta: Fresh: newest smoke result "
+            "failed (nightly, 2026-11-24)") in result.output
     data = json.loads(run("audit", "--format", "json", "--connector", "ledgerline").output)
-    assert data[0]["shown"] == "stable" and data[0]["tier"] == "Gold"
-    assert data[0]["lastVerified"] == "2026-11-24"
+    row = data["connectors"][0]
+    assert row["shown"] == "stable" and row["tier"] == "Gold"
+    assert row["lastVerified"] == "2026-11-24"
 
 
 def test_audit_exits_1_when_a_stable_connector_fails_a_gate(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

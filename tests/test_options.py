@@ -13,10 +13,11 @@ from connector_docs.plugin import ConnectorDocsPlugin
 
 BAD = {"path": 3, "bool": "yes", "int": -1, "choice": "everyone", "text": "two\nlines",
        "url": "ftp://example.com/callback", "pointers": ["tableau/credentials/serverUrl"],
-       "names": ["evidence", "Broken Links"]}
+       "names": ["evidence", "Broken Links"], "gates": ["scopes", "auth_test"]}
 # MkDocs checks types; the range (and a pointer's shape) is ours (on_config)
 WRONG_TYPE = {**BAD, "int": "14", "text": 3, "url": 3,
-              "pointers": "/tableau/credentials/serverUrl", "names": "evidence"}
+              "pointers": "/tableau/credentials/serverUrl", "names": "evidence",
+              "gates": "scopes"}
 
 
 def test_mkdocs_reads_every_declared_option_with_its_default() -> None:

@@ -119,6 +119,9 @@ def plugin_flag(name: str) -> Callable[[F], F]:
     if found.kind == "names":
         return click.option(flag, multiple=True, metavar="KIND",
                             help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
+    if found.kind == "gates":
+        return click.option(flag, multiple=True, metavar="GATE",
+                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
     if found.kind == "pointers":
         return click.option(flag, multiple=True, metavar="POINTER",
                             help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
@@ -201,36 +204,35 @@ def validate(ctx: click.Context, catalog: str | None, taxonomy: str | None,
 @catalog_option
 @taxonomy_option
 @smoke_option
+@plugin_flag("audit_gates")
 @format_option
 @click.option("--connector", "only", help="Only this connector id.")
 @click.pass_context
 def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
-          fmt: str, only: str | None) -> None:
-    """Readiness gates per connector; exit 1 when a connector shown Stable fails one."""
+          audit_gates: tuple[str, ...], fmt: str, only: str | None) -> None:
+    """Readiness gates per connector; exit 1 when a connector shown Stable misses an
+    enforced gate (audit_gates)."""
     try:
-        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke)
+        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                        audit_gates=audit_gates)
     except ConnectorDocsError as exc:
         _fail(exc, fmt)
         return
     proj = _load(opts, fmt)
     if any(d.is_error for d in proj.diagnostics):
         _emit(proj.diagnostics, "text")
-    report = audit_mod.audit(proj.catalog, proj.decisions, proj.warnings_by_connector(),
-                             proj.writer_codes(), proj.errors)
+    report = proj.readiness()
     if only:
-        report = [r for r in report if r.connector_id == only]
-        if not report:
+        report = report.only(only)
+        if not report.rows:
             click.echo(f"error: no connector '{only}' in the catalog", err=True)
             sys.exit(1)
-    if fmt == "json":
-        click.echo(audit_mod.format_json(report, proj.decisions))
-    else:
-        click.echo(audit_mod.format_table(report, proj.decisions))
-    failing = audit_mod.failing_stable(report)
-    for r in failing:
+    click.echo(audit_mod.format_json(report) if fmt == "json"
+               else audit_mod.format_table(report))
+    for r in report.failures:
         click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
-                   + "; ".join(g.title for g in r.missing), err=True)
-    sys.exit(1 if failing else 0)
+                   + "; ".join(g.title for g in r.failing), err=True)
+    sys.exit(1 if report.failures else 0)
 
 
 @main.command()

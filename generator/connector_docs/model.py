@@ -11,6 +11,22 @@ from typing import Any, Literal
 Lifecycle = Literal["alpha", "preview", "beta", "stable", "deprecated"]
 SmokeStatus = Literal["passed", "failed", "skipped"]
 SUITES = ("engineering", "qa", "nightly")
+# The launch playbook's readiness gates, in report order: (name, short column title, full
+# title). Names are what ``audit_gates`` takes and the audit's JSON keys; the checks are
+# in ``decisions.gates``.
+GATES: tuple[tuple[str, str, str], ...] = (
+    ("catalog-valid", "Valid", "Catalog entry valid"),
+    ("scopes", "Scopes", "OAuth scopes declared and every requiredScope among them"),
+    ("auth-test", "Auth test", "Auth test defined"),
+    ("parameter-schemas", "Params", "Actions and triggers have parameter schemas"),
+    ("engineering-smoke", "Eng smoke", "Engineering smoke passed"),
+    ("qa-smoke", "QA smoke", "QA smoke passed"),
+    ("fresh-evidence", "Fresh", "Newest smoke result passed, within the freshness limit"),
+    ("webhooks-verified", "Webhooks", "Webhook triggers verify signatures"),
+    ("setup-guide", "Guide", "Setup guide complete (auth, scopes, rate limits)"),
+    ("troubleshooting", "Errors", "Troubleshooting covers the top three error codes"),
+)
+GATE_NAMES = tuple(name for name, _, _ in GATES)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import yaml
 
 from connector_docs import summary
 from connector_docs.diagnostics import ConnectorDocsError, did_you_mean, error
+from connector_docs.model import GATE_NAMES
 
 AUDIENCES = ("public", "internal")
 PLUGIN_NAMES = ("connector-docs", "connector_docs")
@@ -26,8 +27,9 @@ class Spec:
     """What one plugin option takes: ``kind`` is ``path`` (a path or URL string), ``text``
     (a line of text), ``url`` (an http(s) URL), ``bool``, ``int`` (a whole number >= 0),
     ``choice`` (one of ``choices``), ``pointers`` (a list of JSON pointers or globs: a
-    tuple of strings, each starting with ``/`` or ``*``) or ``names`` (a list of kinds or
-    rule codes, None when unset)."""
+    tuple of strings, each starting with ``/`` or ``*``), ``names`` (a list of kinds or
+    rule codes, None when unset) or ``gates`` (a list of readiness gate names,
+    ``model.GATE_NAMES``; None when unset)."""
 
     kind: str
     help: str
@@ -56,6 +58,10 @@ class Options:
         None, "names", "What fails a build besides errors: kinds (evidence, secrets, links, "
         "docs, input) or rule codes (doc-parameter); none for nothing. Unset: nothing for "
         "mkdocs build, evidence, secrets and links for connector-docs build.")
+    audit_gates: tuple[str, ...] | None = _option(
+        None, "gates", "The readiness gates connector-docs audit enforces: it fails when a "
+        "connector shown Stable misses one of these (the others are shown, marked not "
+        "enforced). Unset: every gate.")
     warnings_per_rule: int = _option(
         5, "int", "How many warnings of each rule the log prints (0: all); the summary "
         "counts the rest and the JSON output of validate keeps them.")
@@ -208,6 +214,8 @@ def validate(opts: Options, where: str) -> list[Any]:
                 + "; ".join(summary.check_fail_on(value if isinstance(value, tuple)
                                                   else (value,))),
                 hint=f"e.g. {name}: [evidence, secrets, links]"))
+        elif kind == "gates" and value is not None:
+            problems += _gate_problems(name, value, where)
         elif kind == "text" and value is not None and (
                 not isinstance(value, str) or not value.strip() or "\n" in value):
             problems.append(error(where, f"{name} must be one line of text"))
@@ -217,6 +225,17 @@ def validate(opts: Options, where: str) -> list[Any]:
             problems.append(error(where, f"{name} must be an http(s) URL, not {value!r}",
                                   hint=f"{name}: https://example.com/..."))
     return problems
+
+
+def _gate_problems(name: str, value: Any, where: str) -> list[Any]:
+    example = f"e.g. {name}: [{', '.join(GATE_NAMES[:3])}]"
+    if not isinstance(value, tuple):
+        return [error(where, f"{name} must be a list of gate names, not {value!r}",
+                      hint=example)]
+    return [error(where, f"{name} must be a list of gate names: unknown gate {item!r} (the "
+                  f"gates: {', '.join(GATE_NAMES)})",
+                  hint=did_you_mean(str(item), GATE_NAMES) or example)
+            for item in value if item not in GATE_NAMES]
 
 
 def _pointers(value: Any) -> bool:

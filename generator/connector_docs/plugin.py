@@ -49,7 +49,7 @@ def _mkdocs_option(option: Field[Any]) -> Any:
     found, default = option_spec(option), option.default
     if found.kind == "choice":
         return c.Choice(found.choices, default=default)
-    if found.kind == "names":  # None (unset) differs from an empty list
+    if found.kind in ("names", "gates"):  # None (unset) differs from an empty list
         return c.Optional(c.Type(list))
     if found.kind == "pointers":
         return c.ListOfItems(c.Type(str), default=list(default) if isinstance(default, tuple)
@@ -169,6 +169,7 @@ class ConnectorDocsPlugin(_Base):
             config.markdown_extensions.append("admonition")
         config.extra_css.append("assets/connector-docs.css")
         config.extra_javascript.append("assets/connector-docs-catalog.js")
+        config.extra_javascript.append("assets/connector-docs-readiness.js")
         return config
 
     on_config = CombinedEvent(_search_defaults, _on_config)

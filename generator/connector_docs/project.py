@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from connector_docs import smoke
-from connector_docs.decisions import policy, troubleshoot
+from connector_docs.decisions import audit, policy, troubleshoot
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error, warning
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs import overlay as overlay_mod
@@ -52,6 +52,12 @@ class Project:
 
     def writer_codes(self) -> dict[str, set[str]]:
         return {cid: {name for name, _ in o.troubleshooting} for cid, o in self.overlays.items()}
+
+    def readiness(self) -> audit.Report:
+        """The one readiness report: ``connector-docs audit`` prints it, the readiness
+        page renders it."""
+        return audit.audit(self.catalog, self.decisions, self.warnings_by_connector(),
+                           self.writer_codes(), self.errors, self.options.audit_gates)
 
 
 def load_taxonomy(opts: Options) -> taxonomy_mod.Taxonomy:

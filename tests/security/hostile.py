@@ -36,6 +36,7 @@ KNOWN_ELEMENTS = {
     "strong", "em", "svg", "path", "rect", "input", "label", "form", "button", "fieldset",
     "legend", "br", "hr", "aside", "small", "details", "summary", "blockquote",
     "circle", "g", "use", "defs", "symbol", "polygon", "line", "style", "wbr",
+    "select", "option",  # the readiness grid's filters (gate names and tiers are ours)
 }  # fmt: skip
 # Invisible and control characters text.clean drops (its one list); whitespace runs
 # collapse to one.

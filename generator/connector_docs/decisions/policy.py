@@ -57,6 +57,9 @@ class Decision:
     public_reasons: tuple[str, ...] = ()
     max_age_days: int = 14
     sunset: dt.date | None = None  # when a deprecated connector goes away, if known
+    # Why the evidence does not support Stable, whatever the claim: (readiness gate, the
+    # team's words), the gate being ``fresh-evidence`` or ``qa-smoke``.
+    gaps: tuple[tuple[str, str], ...] = ()
 
     @property
     def badge(self) -> Lifecycle | None:
@@ -114,10 +117,27 @@ def _history(runs: Sequence[SmokeRun]) -> dict[str, list[Evidence]]:
     return out
 
 
-def _judge(history: list[Evidence], now: dt.datetime, max_age: int
-           ) -> list[tuple[str, str]]:
-    """Reasons the evidence does not support Stable (empty when it does), each as
-    (for the team, for readers of public pages)."""
+def suite_gap(history: Sequence[Evidence], suite: str) -> tuple[str, str] | None:
+    """Why ``suite``'s smoke gate is not met (for the team, for readers), None when its
+    newest result that ran (skips aside) passed."""
+    name = {"qa": "QA"}.get(suite, suite)
+    results = [e for e in history if e.suite == suite]
+    ran = [e for e in results if e.status != "skipped"]
+    if not ran:
+        if results:
+            return (f"only skipped {name} smoke results (newest {results[-1].date})",
+                    f"its {name} smoke tests were skipped")
+        return f"no {name} smoke result", f"{name} has not tested it yet"
+    if ran[-1].status != "passed":
+        return (f"newest {name} smoke result failed ({ran[-1].date})",
+                f"the newest {name} smoke test failed on {ran[-1].date}")
+    return None
+
+
+def evidence_gaps(history: Sequence[Evidence], now: dt.datetime, max_age: int
+                  ) -> list[tuple[str, str]]:
+    """Why the newest smoke evidence is not current (empty when the newest result that ran
+    passed, at most ``max_age`` days ago), each as (for the team, for readers)."""
     counted = [e for e in history if e.status != "skipped"]
     if not counted:
         return [("no smoke results", "no smoke test has run yet") if not history else
@@ -135,13 +155,22 @@ def _judge(history: list[Evidence], now: dt.datetime, max_age: int
                             f"({passes[-1].date}; limit {max_age})",
                             f"the last passing smoke test was on {passes[-1].date}, more "
                             f"than {max_age} days ago"))
-    qa = [e for e in counted if e.suite == "qa"]
-    if not qa:
-        reasons.append(("no QA smoke result", "QA has not tested it yet"))
-    elif qa[-1].status != "passed" and newest.status != "failed":
-        reasons.append((f"newest QA smoke result failed ({qa[-1].date})",
-                        f"the newest QA smoke test failed on {qa[-1].date}"))
     return reasons
+
+
+def _judge(history: list[Evidence], now: dt.datetime, max_age: int
+           ) -> list[tuple[str, str, str]]:
+    """Reasons the evidence does not support Stable (empty when it does), each as (the
+    readiness gate it misses, for the team, for readers of public pages): the gates
+    ``fresh-evidence`` and ``qa-smoke`` of the readiness report, in the same words."""
+    gaps = [("fresh-evidence", team, public)
+            for team, public in evidence_gaps(history, now, max_age)]
+    qa = suite_gap(history, "qa")
+    if qa:
+        # Readers are told once that the newest test failed, QA's or not.
+        said = any(g[1].startswith("newest smoke result failed") for g in gaps)
+        gaps.append(("qa-smoke", qa[0], "" if said and "failed" in qa[0] else qa[1]))
+    return gaps
 
 
 def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
@@ -163,9 +192,11 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
         history=tuple(history),
         newest_by_suite=tuple(newest[s] for s in sorted(newest)),
         last_verified=passes[-1].date if passes else None,
-        reasons=tuple(team for team, _ in reasons) if conn.lifecycle == "stable" else (),
+        reasons=tuple(team for _, team, _ in reasons) if conn.lifecycle == "stable" else (),
         evidence_ok=not reasons,
-        public_reasons=tuple(public for _, public in reasons) if downgraded else (),
+        public_reasons=tuple(public for _, _, public in reasons if public)
+        if downgraded else (),
+        gaps=tuple((gate, team) for gate, team, _ in reasons),
         max_age_days=max_age,
         sunset=conn.sunset if shown == "deprecated" else None,
     )

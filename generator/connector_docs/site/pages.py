@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from connector_docs.decisions import audit, badges, troubleshoot
+from connector_docs.decisions import badges, troubleshoot
 from connector_docs.decisions.policy import LEVEL_LABELS, LEVEL_ORDER, Evidence
 from connector_docs.decisions.wording import (
     AUTH_LABELS,
@@ -391,9 +391,7 @@ def plan(project: Project, cache: ContextCache | None = None,
                            "code_anchors": _anchor_map(codes, "code-"),
                            "code_titles": {k: troubleshoot.http_reason(k) for k in codes}}))
     if internal:
-        report = audit.audit(project.catalog, decisions, project.warnings_by_connector(),
-                             project.writer_codes(), project.errors)
         pages.append(PageSpec("readiness/index.md", "readiness.md.j2", "readiness",
-                              "Launch readiness", {**common, "report": report,
-                                                   "gates": audit.GATES}))
+                              "Launch readiness", {**common, "report": project.readiness(),
+                                                   "guide_url": project.options.guide_url()}))
     return pages

@@ -32,7 +32,7 @@ from connector_docs.text import anchor
 R = TypeVar("R")
 
 # Static files every site needs: badge and catalog styles, the catalog filter script.
-ASSETS = ("connector-docs.css", "connector-docs-catalog.js")
+ASSETS = ("connector-docs.css", "connector-docs-catalog.js", "connector-docs-readiness.js")
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
