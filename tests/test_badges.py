@@ -223,7 +223,7 @@ def test_catalog_page_badges_status_facet_and_featured_first(mixed: Any) -> None
     assert listing.count('class="cd-featured"') == 1
     assert 'name="status" value="beta"' in text and 'name="status" value=""' not in text
     intro = text[:text.index("<!-- connector-docs:verbatim -->")]
-    legend = intro[intro.index('<details class="cd-legend"><summary>What the badges mean'):]
+    legend = intro[intro.index('<summary>What the badges mean'):]
     assert '<li><span class="cd-badge cd-badge--beta">Beta</span> ready to use' in legend
     assert '<li><span class="cd-featured">Featured</span> highlighted by the platform ' \
            "team.</li>" in legend
