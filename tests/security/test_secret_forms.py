@@ -335,6 +335,7 @@ def leaky_project(tmp: Path, leak: str = API_KEY) -> Path:
     """A catalog that prints a configured secret (scanned, never redacted)."""
     doc = good_connector("vault")
     doc["description"] = f"Use the key {leak} to connect."
+    doc["availability"] = "beta"  # no Stable claim: the secret is what fails the build
     catalog = write_catalog(tmp / "catalog", {"vault": doc}, config=CONFIG)
     return make_site(tmp / "project", catalog=catalog,
                      plugin={"smoke_config": "catalog/smoke-config.json"})
