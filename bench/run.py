@@ -290,7 +290,7 @@ class Bench:
                          f"{modes['before'][f'{kind}_s']}; --dirty: {modes['dirty'][f'{kind}_s']}")
             before = modes["before"]
             self.row(f"preview_{key}_before",
-                     median(before["overlay_s"] + before["definition_s"]),
+                     round(median(before["overlay_s"] + before["definition_s"]), 2),
                      "CONNECTOR_DOCS_PREVIEW=full: every rebuild renders every page")
 
     def validate(self) -> None:
