@@ -92,6 +92,22 @@ def test_readme_serve_shows_a_renamed_connector_on_its_guide_and_the_catalog(
     assert "A 'dirty' build is being performed" not in log
 
 
+@pytest.mark.e2e
+def test_readme_serve_shows_a_broken_definition_then_the_guide_again(
+        readme_served: tuple[Path, str]) -> None:
+    """The notice page of a broken definition (site/build.py broken_notice) under the
+    fast path too: never the last good page."""
+    root, base = readme_served
+    url = base + "connectors/coinrail/"
+    path = root / "catalog" / "connectors" / "coinrail.json"
+    good = path.read_text()
+    path.write_text(good.replace('"name":', '"name" "x",', 1))
+    assert wait_for(url, "This guide could not be built")
+    path.write_text(good)
+    assert wait_for(url, "Coinrail")
+    assert "could not be built" not in fetch(url)
+
+
 # --- byte identity ----------------------------------------------------------------------
 
 STEPS: list[tuple[str, list[list[str | None]], bool]] = [
