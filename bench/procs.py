@@ -140,7 +140,8 @@ def fetch(url: str, timeout: float = 900) -> str | None:
 class Server:
     """``mkdocs serve`` in its own process group, killed as a group on exit."""
 
-    def __init__(self, project: Path, log: Path, *args: str) -> None:
+    def __init__(self, project: Path, log: Path, *args: str,
+                 env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +150,7 @@ class Server:
         self.proc = subprocess.Popen(
             [*MKDOCS, "serve", "-a", f"127.0.0.1:{self.port}", *args],
             cwd=project,
-            env=ENV,
+            env={**ENV, **(env or {})},
             stdout=self._out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -167,10 +168,12 @@ class Server:
             time.sleep(0.2)
         raise TimeoutError(f"mkdocs serve not ready after {timeout}s: see {self.log}")
 
-    def wait_for(self, path: str, token: str, timeout: float = 3600) -> float:
+    def wait_for(self, path: str, token: str, timeout: float = 3600,
+                 start: float | None = None) -> float:
         """Seconds until ``token`` shows up in the page at ``path`` (the server holds
-        requests while a rebuild is pending, so this is edit-to-fresh-page)."""
-        start = time.perf_counter()
+        requests while a rebuild is pending, so this is edit-to-fresh-page), counted
+        from ``start`` (a ``perf_counter`` reading: the edit) or from now."""
+        start = time.perf_counter() if start is None else start
         while time.perf_counter() - start < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"mkdocs serve exited: see {self.log}")

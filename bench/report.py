@@ -19,8 +19,12 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "huge_stages": ("s", 10),
     "huge_plugin_cold": ("s", None),
     "huge_plugin_warm": ("s", 10),
-    "preview_dirty": ("s", 3),
-    "preview_full": ("s", None),
+    "preview_real_overlay": ("s", 3),
+    "preview_real_definition": ("s", 3),
+    "preview_real_before": ("s", None),
+    "preview_synth_overlay": ("s", 3),
+    "preview_synth_definition": ("s", 3),
+    "preview_synth_before": ("s", None),
     "validate_inproc": ("s", 1),
     "validate_cli": ("s", None),
 }
@@ -39,8 +43,14 @@ def labels(sizes: dict[str, int], n_real: int) -> dict[str, str]:
         "huge_stages": f"scale: our stages in-process, {huge} (cold)",
         "huge_plugin_cold": f"scale: plugin on_files (stages, lint, writing), {huge}, cold",
         "huge_plugin_warm": f"scale: plugin on_files, {huge}, page store kept",
-        "preview_dirty": f"preview: serve --dirty, edit to fresh page, {small}",
-        "preview_full": f"preview: serve (not dirty), edit to fresh page, {small}",
+        "preview_real_overlay": f"preview: README serve, overlay edit to page, real ({n_real})",
+        "preview_real_definition": "preview: README serve, definition edit to guide + catalog, "
+                                   "real",
+        "preview_real_before": "preview: every page rendered per rebuild (before), real",
+        "preview_synth_overlay": f"preview: README serve, overlay edit to page, {small}",
+        "preview_synth_definition": f"preview: README serve, definition edit to guide + "
+                                    f"catalog, {small}",
+        "preview_synth_before": f"preview: every page rendered per rebuild (before), {small}",
         "validate_inproc": "validate: load_catalog in-process, real catalog",
         "validate_cli": "validate: connector-docs validate CLI wall, real catalog",
     }

@@ -25,7 +25,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import procs, report, synth
+from bench import preview, procs, report, synth
 from bench.procs import MKDOCS, Run
 
 ROOT = synth.ROOT
@@ -272,42 +272,26 @@ class Bench:
                      f"single process {run.peak_rss_mb:.0f} MB")
 
     def preview(self) -> None:
-        n = self.sizes["small"]
-        project = synthetic(self.out, n, self.seed, self.shape)
-        edits = self.sizes["serve_edits"]
-        for mode, args, count in (("dirty", ("--dirty",), edits), ("full", (), 1)):
-            originals: dict[Path, str] = {}
-            timings: list[float] = []
-            try:
-                with procs.Server(project, self.out / "logs" / f"serve-{mode}.log", *args) as srv:
-                    ready = srv.wait_ready()
-                    log(f"  serve {mode}: ready after {ready:.1f} s")
-                    for k in range(count):
-                        cid = f"synth-{(k * 97 + 13) % n:05d}"
-                        path = project / "catalog" / "connectors" / f"{cid}.json"
-                        originals.setdefault(path, path.read_text())
-                        token = f"benchtoken{mode}{k}x{time.time_ns()}"
-                        data = json.loads(originals[path])
-                        data["description"] = f"Edited for the benchmark: {token}."
-                        path.write_text(json.dumps(data, indent=1) + "\n")
-                        seconds = srv.wait_for(f"connectors/{cid}/", token)
-                        timings.append(seconds)
-                        log(f"  serve {mode}: edit {k + 1}/{count} visible after {seconds:.2f} s")
-                        time.sleep(2)  # let trailing rebuilds settle
-                self.figures[f"serve {mode}"] = {
-                    "ready_s": round(ready, 1),
-                    "edits_s": [round(t, 2) for t in timings],
-                    "peak_rss_mb": round(srv.peak_rss_mb, 1),
-                }
-            finally:
-                for path, text in originals.items():
-                    path.write_text(text)
-            key = "preview_dirty" if mode == "dirty" else "preview_full"
-            self.row(
-                key,
-                round(median(timings), 2),
-                f"edits {[round(t, 2) for t in timings]}, first build {ready:.0f} s",
-            )
+        """Edit-to-page latency with the README's serve command (bench/preview.py), on
+        the real catalog and the small synthetic one: the README's command, the same with
+        every page rendered on each rebuild (before fast previews), and --dirty."""
+        results = preview.run(self.out, self.sizes["small"], self.seed,
+                              self.sizes["serve_edits"], list(preview.MODES),
+                              real=not self.quick)
+        self.figures["preview"] = results
+        for site, key in (("real", "real"), (f"synth-{self.sizes['small']}", "synth")):
+            modes = results.get(site)
+            if not modes:
+                continue
+            for kind in ("overlay", "definition"):
+                readme = modes["readme"]
+                self.row(f"preview_{key}_{kind}", readme[f"{kind}_median_s"],
+                         f"edits {readme[f'{kind}_s']}; before (every page rendered): "
+                         f"{modes['before'][f'{kind}_s']}; --dirty: {modes['dirty'][f'{kind}_s']}")
+            before = modes["before"]
+            self.row(f"preview_{key}_before",
+                     round(median(before["overlay_s"] + before["definition_s"]), 2),
+                     "CONNECTOR_DOCS_PREVIEW=full: every rebuild renders every page")
 
     def validate(self) -> None:
         if not synth.REAL_CATALOG.is_dir():

@@ -21,7 +21,8 @@ STAGES = {
 MAX_LINES = 400
 UNITS = {"model": "core", "diagnostics": "core", "text": "core", "options": "core",
          "summary": "core",
-         "plugin": "shells", "cli": "shells", "safebuild": "shells"}
+         "plugin": "shells", "cli": "shells", "safebuild": "shells",
+         "servepreview": "shells"}
 
 
 def unit_of(module: str) -> str:

@@ -35,6 +35,7 @@ from connector_docs.options import spec as option_spec
 from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
 from connector_docs.secrets.scan import ScanMemory, scan_site
+from connector_docs.servepreview import FastPreview
 from connector_docs.site import build, escape, export, pages, render, search
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
@@ -114,7 +115,7 @@ else:
     _Base = BasePlugin[ConnectorDocsConfig]
 
 
-class ConnectorDocsPlugin(_Base):
+class ConnectorDocsPlugin(FastPreview, _Base):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -135,14 +136,19 @@ class ConnectorDocsPlugin(_Base):
         # Set by `connector-docs build`: unset fail_on then means the release blockers.
         self.publishing = False
         self.summary: list[str] = []  # printed at the end of the build (on_post_build)
+        self._init_preview()  # fast previews (servepreview.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring on_startup makes MkDocs keep this instance across the rebuilds of
         `mkdocs serve`, and with it the load and page caches."""
         self.serving = command == "serve"
+        self.user_dirty = dirty
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.build_started = time.time()
+        self.rebuilt = set()
+        if self.serving and self.frame.last is None:  # the first build of `mkdocs serve`
+            self._may_reuse(config)
 
     @event_priority(100)  # before Material's search plugin fills in its own default
     def _search_defaults(self, config: MkDocsConfig) -> None:
@@ -249,11 +255,21 @@ class ConnectorDocsPlugin(_Base):
                files: Files) -> jinja2.Environment:
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self.theme_bytecode
+        if self.reusing:
+            self._restore_skipped(files)
         return env
+
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> Any:
+        if self.serving:
+            self.rebuilt.add(page.url)
+            self.page_memory[page.file.src_uri] = (page.title, dict(page.meta))
+        return context
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Keep connector guides out of the nav: at thousands of connectors a nav listing
         them all makes every page carry it (quadratic build). The catalog is the way in."""
+        self._check_pages(files, config)
 
         def keep(item: Any) -> bool:
             if isinstance(item, Page) and item.file.src_uri.startswith("connectors/") \
@@ -324,18 +340,23 @@ class ConnectorDocsPlugin(_Base):
             if value and not opts.is_url(value) and opts.path(value).exists():
                 server.watch(str(opts.path(value)))
         server.watch(str(render.builtin_templates()))
+        self._fast_rebuilds(server, builder)
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
         """A build that stops before the site scan (a strict warning, another plugin)
         leaves generated Markdown in the cache unscanned: scan it, and drop it when it
         holds a secret."""
+        self.frame.forget()  # the next rebuild renders every page
         cache = self.cache_dir
         if self.redactor is not None and cache is not None and cache.is_dir() \
                 and scan_site(cache, self.redactor):
             shutil.rmtree(cache, ignore_errors=True)
 
+    @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.serving:
+            self._search_index(config)
         if self.redactor is None:
             return
         # Under `mkdocs serve` a rebuild rewrites only what changed: scan just that (the

@@ -34,6 +34,13 @@ overrides
 ``site.escape`` memos,         the string                      the process, bounded
 ``text._anchor``                                               (65,536 each); cleared
                                                                after a one-off build
+``preview.Frame``              (path, mtime, size) of the      one ``mkdocs serve``;
+                               config file, docs pages but     forgotten after a failed
+                               overlays, theme ``custom_dir``, build
+                               templates; the pages, in order
+``preview.SearchMemory``       each page's search index        one ``mkdocs serve``
+                               entries, by page url
+``servepreview`` page memory   each page's title and meta      one ``mkdocs serve``
 ``inputs.validators``          the schema (compiled by         the process
                                ``fastschema``)
 ``secrets.forms``,             an escape; a set of token       the process (forms:
