@@ -88,7 +88,8 @@ def test_catalog_intro_says_what_the_badges_mean(public: tuple[Path, str]) -> No
     assert "Stable passes our smoke tests, QA's included; the last pass is at most 14 " \
            "days old." in intro
     assert "Featured highlighted by the platform team." in intro
-    assert '<details class="cd-legend" data-search-exclude><summary>What the badges mean</summary>' in page
+    assert ('<details class="cd-legend" data-search-exclude>'
+            "<summary>What the badges mean</summary>") in page
     assert "A connector without a badge has not announced a release stage." in intro
     assert "freshness window" not in page and "catalog calls" not in page
 
