@@ -21,7 +21,7 @@ MANUAL = ROOT / "docs" / "manual"
 README = ROOT / "README.md"
 # CI runs these (.ci/run); users copy them: byte for byte.
 QUICK_START = (
-    "pip install -e . && SOURCE_DATE_EPOCH=1795608000 mkdocs serve -a 127.0.0.1:8000",
+    "pip install -e '.[mkdocs]' && SOURCE_DATE_EPOCH=1795608000 mkdocs serve -a 127.0.0.1:8000",
     "pip install -e '.[test]' && python -m pytest",
 )
 

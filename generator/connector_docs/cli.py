@@ -16,7 +16,7 @@ import click
 
 from connector_docs import diagnostics, summary
 from connector_docs.decisions import audit as audit_mod
-from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean
 from connector_docs.options import (
     PLUGIN_OPTIONS,
     Options,
@@ -289,6 +289,46 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
         click.echo(f"error: secret scan: credentials found in {what}; nothing was written",
                    err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Write NAME.schema.json files into this folder (default: all schemas) "
+              "instead of printing one.")
+@click.option("--list", "list_them", is_flag=True, help="List the schemas and stop.")
+def schema(names: tuple[str, ...], out: str | None, list_them: bool) -> None:
+    """Print or write the JSON Schemas (connector, manifest, taxonomy, catalog), for
+    editors: point a definition's "$schema" at a written copy."""
+    from connector_docs.inputs.validators import PUBLISHED_SCHEMAS, schema_text
+
+    if list_them:
+        for name, what in PUBLISHED_SCHEMAS.items():
+            click.echo(f"{name:10} {what}")
+        return
+    for name in names:
+        if name not in PUBLISHED_SCHEMAS:
+            hint = did_you_mean(name, PUBLISHED_SCHEMAS)
+            click.echo(f"error: no schema named '{name}'; the schemas are "
+                       f"{', '.join(PUBLISHED_SCHEMAS)}" + (f"\n  hint: {hint}" if hint else ""),
+                       err=True)
+            sys.exit(1)
+    if out is None:
+        if len(names) > 1:
+            click.echo("error: name one schema to print, or pass --out DIR to write several",
+                       err=True)
+            sys.exit(1)
+        click.echo(schema_text(names[0] if names else "connector"), nl=False)
+        return
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names or tuple(PUBLISHED_SCHEMAS):
+            (folder / f"{name}.schema.json").write_text(schema_text(name), encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"error: {out}: cannot write the schemas: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {counted(len(names or PUBLISHED_SCHEMAS), 'schema')} to {out}", err=True)
 
 
 @main.command(name="export")

@@ -40,20 +40,53 @@ def _show_mkdocs_log() -> None:
                         logging.WARNING)
 
 
+def _missing_docs_dir(config_file: Path) -> bool:
+    """True when mkdocs.yml names no ``docs_dir`` and its default ``docs/`` is absent: a
+    folder holding only mkdocs.yml and a catalog, whose pages are all generated. MkDocs
+    refuses a missing docs folder; ``build`` then gives it an empty one."""
+    from mkdocs.utils.yaml import yaml_load
+
+    if (config_file.parent / "docs").is_dir():
+        return False
+    try:
+        with config_file.open("rb") as stream:
+            raw = yaml_load(stream)
+    except Exception:  # MkDocs reports a broken mkdocs.yml, with its place, right after
+        return False
+    return isinstance(raw, dict) and "docs_dir" not in raw
+
+
+def _mkdocs() -> None:
+    try:
+        import mkdocs  # noqa: F401
+    except ImportError:
+        raise ConnectorDocsError(
+            "connector-docs build needs MkDocs, which is not installed: "
+            "pip install 'connector-docs[mkdocs]' (MkDocs and Material for MkDocs)") from None
+
+
 def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
+    if not config_file.is_file():
+        raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
+    _mkdocs()
+    with tempfile.TemporaryDirectory(prefix=".connector-docs-docs-") as empty:
+        docs = {"docs_dir": empty} if _missing_docs_dir(config_file) else {}
+        return _build(config_file, site_dir, strict, docs)
+
+
+def _build(config_file: Path, site_dir: str | None, strict: bool,
+           docs: dict[str, str]) -> Path:
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    if not config_file.is_file():
-        raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
     _show_mkdocs_log()
     try:
-        config = load_config(str(config_file), strict=strict)
+        config = load_config(str(config_file), strict=strict, **docs)
         target = Path(site_dir or config.site_dir).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-        config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+        config = load_config(str(config_file), strict=strict, site_dir=str(staging), **docs)
         config.plugins.on_startup(command="build", dirty=False)
         ours = [p for p in config.plugins.values() if hasattr(p, "publishing")]
         for plugin in ours:  # an unset fail_on now means the release blockers

@@ -39,6 +39,21 @@ def _no_remote(uri: str) -> Resource[Any]:
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
+PUBLISHED_SCHEMAS = {
+    "connector": "A connector definition (one file per connector, or definition.json).",
+    "manifest": "The platform layout's manifest.json (listing and rollout flags).",
+    "taxonomy": "A category taxonomy file (the taxonomy option).",
+    "catalog": "The public catalog.json the site publishes (connector-docs export).",
+}
+
+
+def schema_text(name: str) -> str:
+    """The JSON Schema ``name`` (a key of :data:`PUBLISHED_SCHEMAS`) as shipped, for
+    editors and ``connector-docs schema``."""
+    return resources.files("connector_docs.inputs").joinpath(
+        f"schema/{name}.schema.json").read_text(encoding="utf-8")
+
+
 @cache
 def schema() -> dict[str, Any]:
     schema_file = resources.files("connector_docs.inputs").joinpath("schema/connector.schema.json")
