@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from connector_docs.speedups import preview
 
 from .conftest import EXAMPLE_EPOCH, ROOT
 from .helpers import make_site
-from .test_serve import fetch, free_port, wait_for
+from .test_serve import fetch, serving, wait_for
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
 CARD = 'class="cd-card__name" href="../connectors/parcelly/">{}</a>'
@@ -48,21 +47,10 @@ def test_the_readme_serves_without_dirty() -> None:
 @pytest.fixture(scope="module")
 def readme_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = make_site(tmp_path_factory.mktemp("preview"))
-    port = free_port()
     args = readme_serve_args()
-    args[args.index("-a") + 1] = f"127.0.0.1:{port}"
-    log = (root / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *args], cwd=root,
-                            env=ENV, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        assert wait_for(base + "connectors/ledgerline/", "Ledgerline"), "serve did not start"
+    del args[args.index("-a"):args.index("-a") + 2]  # serving() picks a free port
+    with serving(root, *args) as base:
         yield root, base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-        log.close()
 
 
 @pytest.mark.e2e

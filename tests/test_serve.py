@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,24 +46,32 @@ def wait_for(url: str, needle: str) -> bool:
     return False
 
 
+@contextmanager
+def serving(root: Path, *args: str) -> Iterator[str]:
+    """`mkdocs serve ARGS -a 127.0.0.1:<free port>` in ``root`` (log in serve.log) until
+    the example's ledgerline guide is served; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    with (root / "serve.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *args, "-a",
+                                 f"127.0.0.1:{port}"], cwd=root, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            assert wait_for(base + "connectors/ledgerline/", "Ledgerline"), \
+                "serve did not start"
+            yield base
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = make_site(tmp_path_factory.mktemp("serve"), plugin={"templates": "overrides"})
     (root / "overrides").mkdir()
-    port = free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    log = (root / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a",
-                             f"127.0.0.1:{port}"], cwd=root, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        assert wait_for(base + "connectors/ledgerline/", "Ledgerline"), "serve did not start"
+    with serving(root, "--dirty") as base:
         yield root, base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-        log.close()
 
 
 @pytest.mark.e2e
