@@ -24,7 +24,7 @@ from connector_docs.speedups import preview
 
 from .conftest import EXAMPLE_EPOCH, ROOT
 from .helpers import make_site
-from .test_serve import fetch, serving, wait_for
+from .test_serve import fetch, overlay_note_shows, serving, wait_for
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
 CARD = 'class="cd-card__name" href="../connectors/parcelly/">{}</a>'
@@ -56,12 +56,8 @@ def readme_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
 @pytest.mark.e2e
 def test_readme_serve_shows_an_overlay_edit(readme_served: tuple[Path, str]) -> None:
     root, base = readme_served
-    overlay = root / "docs" / "connectors" / "tasklane.md"
-    overlay.parent.mkdir(exist_ok=True)
-    overlay.write_text("## Notes\n\nPREVIEW-NOTE-1\n")
-    assert wait_for(base + "connectors/tasklane/", "PREVIEW-NOTE-1")
-    overlay.write_text("## Notes\n\nPREVIEW-NOTE-2\n")
-    assert wait_for(base + "connectors/tasklane/", "PREVIEW-NOTE-2")
+    assert overlay_note_shows(root, base, "PREVIEW-NOTE-1")
+    assert overlay_note_shows(root, base, "PREVIEW-NOTE-2")
     assert "PREVIEW-NOTE-1" not in fetch(base + "connectors/tasklane/")
 
 

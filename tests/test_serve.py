@@ -46,6 +46,14 @@ def wait_for(url: str, needle: str) -> bool:
     return False
 
 
+def overlay_note_shows(root: Path, base: str, note: str) -> bool:
+    """Write ``note`` as tasklane's overlay Notes; True once the served guide shows it."""
+    overlay = root / "docs" / "connectors" / "tasklane.md"
+    overlay.parent.mkdir(exist_ok=True)
+    overlay.write_text(f"## Notes\n\n{note}\n")
+    return wait_for(base + "connectors/tasklane/", note)
+
+
 @contextmanager
 def serving(root: Path, *args: str) -> Iterator[str]:
     """`mkdocs serve ARGS -a 127.0.0.1:<free port>` in ``root`` (log in serve.log) until
@@ -97,10 +105,7 @@ def test_smoke_run_edit_shows_up(served: tuple[Path, str]) -> None:
 @pytest.mark.e2e
 def test_overlay_edit_shows_up(served: tuple[Path, str]) -> None:
     root, base = served
-    overlay = root / "docs" / "connectors" / "tasklane.md"
-    overlay.parent.mkdir(exist_ok=True)
-    overlay.write_text("## Notes\n\nOVERLAY-NOTE-42\n")
-    assert wait_for(base + "connectors/tasklane/", "OVERLAY-NOTE-42")
+    assert overlay_note_shows(root, base, "OVERLAY-NOTE-42")
 
 
 @pytest.mark.e2e
