@@ -71,6 +71,10 @@ class Options:
         None, "path", "A JSON file of curated categories and the category spellings each "
         "takes in, replacing the built-in ones (or adding to them, with \"extends\": "
         "\"builtin\").")
+    ownership: str | None = _option(
+        None, "path", "A JSON file of who does what for a launch (a RACI per area) and "
+        "each connector's owner; shown on internal sites only (an ownership page, the "
+        "owner on each readiness row).")
     not_secret: tuple[str, ...] = _option(
         (), "pointers", "Smoke-config values that are not secrets (JSON pointers or globs, "
         "e.g. /tableau/credentials/serverUrl): neither redacted nor scanned for.")

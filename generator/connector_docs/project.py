@@ -15,6 +15,7 @@ from connector_docs.decisions import audit, policy, troubleshoot
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error, warning
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs import overlay as overlay_mod
+from connector_docs.inputs import ownership as ownership_mod
 from connector_docs.inputs import taxonomy as taxonomy_mod
 from connector_docs.inputs.locate import FileLocator
 from connector_docs.model import Catalog, SmokeRun
@@ -41,6 +42,7 @@ class Project:
     # troubleshoot.expected() of each connector, most expected first (guides, the
     # troubleshooting index, docs lint and readiness all read it).
     errors: dict[str, list[troubleshoot.Entry]] = field(default_factory=dict)
+    ownership: ownership_mod.Ownership | None = None  # the ownership option's file
 
     def warnings_by_connector(self) -> dict[str, int]:
         paths = {c.source.path: c.id for c in self.catalog.connectors}
@@ -72,6 +74,19 @@ def load_taxonomy(opts: Options) -> taxonomy_mod.Taxonomy:
             code="taxonomy")])
     path = opts.path(opts.taxonomy)
     return taxonomy_mod.load(path, catalog_mod.display(path))
+
+
+def load_ownership(opts: Options, known: set[str]
+                   ) -> tuple[ownership_mod.Ownership, list[Diagnostic]]:
+    """The ``ownership`` file and its warnings; raises ``ConnectorDocsError``, located."""
+    assert opts.ownership
+    if opts.is_url(opts.ownership):
+        raise ConnectorDocsError([error(
+            "ownership", f"the ownership file is read from a local file, not a URL: "
+            f"{opts.ownership}", code="ownership",
+            hint="download the file next to mkdocs.yml and set ownership: to its path")])
+    path = opts.path(opts.ownership)
+    return ownership_mod.load(path, catalog_mod.display(path), known)
 
 
 def load_catalog(opts: Options, cache: catalog_mod.LoadCache | None = None
@@ -151,12 +166,16 @@ def load(opts: Options, *, with_overlays: bool = True,
         codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes, broken)
         diags += more
+    owners = None
+    if opts.ownership:
+        owners, more = load_ownership(opts, known | broken)
+        diags += more
     # Diagnostics quote input (ids, statuses, lines of a smoke log) and name files (a
     # smoke file may be named after a credential): redact all of it, once located (the
     # locator reads the file by its real path).
     diags = redacted(locate(diags), redactor)
     return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
-                   config_broken, errors)
+                   config_broken, errors, owners)
 
 
 def input_roots(opts: Options) -> list[tuple[str, Path]]:

@@ -41,8 +41,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(err: ValidationError) -> tuple[str, str | None]:
-    """A readable message (never the whole offending object) and a hint."""
+def _message(err: ValidationError, about: str = "the connector format in README.md"
+             ) -> tuple[str, str | None]:
+    """A readable message (never the whole offending object) and a hint; ``about`` names
+    where the format is described."""
     if err.context:
         from jsonschema.exceptions import best_match
 
@@ -51,7 +53,7 @@ def _message(err: ValidationError) -> tuple[str, str | None]:
     if v == "required":
         missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
         return f"missing required key '{missing[0] if missing else err.validator_value}'", \
-            "add it; see the connector format in README.md"
+            f"add it; see {about}"
     if v == "type":
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
@@ -86,7 +88,7 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
     if schema_valid(raw, closed=True):
         return []
     # Only unknown keys (valid against the open schema): jsonschema is not even imported.
-    diags = [] if schema_valid(raw) else _schema_errors(raw, path, locator)
+    diags = [] if schema_valid(raw) else schema_errors(raw, path, locator)
     budget = [MAX_UNKNOWN_KEYS]
     unknown = _unknown_keys(raw, schema(), "", path, locator, budget)
     if budget[0] < 0:
@@ -96,20 +98,26 @@ def check_schema(raw: Any, path: str, locator: Locator | None) -> list[Diagnosti
     return diags + unknown
 
 
-def _schema_errors(raw: Any, path: str, locator: Locator | None) -> list[Diagnostic]:
-    """Every violation of the (open) schema, located, most relevant first."""
+def schema_errors(raw: Any, path: str, locator: Locator | None, check: Any = None,
+                  code: str = "schema", about: str = "the connector format in README.md",
+                  skip: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """Every violation of the (open) connector schema, or of the schema of ``check`` (a
+    jsonschema validator), located, most relevant first; ``about`` names where the
+    format is described; errors of the keywords in ``skip`` are left to the caller."""
     from jsonschema.exceptions import relevance
 
     diags = []
     seen: set[tuple[str, str]] = set()
-    for err in sorted(validator().iter_errors(raw), key=relevance):
+    for err in sorted((check or validator()).iter_errors(raw), key=relevance):
+        if err.validator in skip:
+            continue
         pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                           for p in err.absolute_path)
-        message, hint = _message(err)
+        message, hint = _message(err, about)
         if (pointer, message) in seen:  # allOf members can repeat a check
             continue
         seen.add((pointer, message))
-        diags.append(error(path, message, hint=hint, code="schema",
+        diags.append(error(path, message, hint=hint, code=code,
                            **_where(locator, pointer)))
     return diags
 

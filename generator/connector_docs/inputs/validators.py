@@ -44,6 +44,7 @@ PUBLISHED_SCHEMAS = {
     "manifest": "The platform layout's manifest.json (listing and rollout flags).",
     "taxonomy": "A category taxonomy file (the taxonomy option).",
     "catalog": "The public catalog.json the site publishes (connector-docs export).",
+    "ownership": "The ownership file: a RACI per launch area, an owner per connector.",
 }
 
 

@@ -391,7 +391,7 @@ def plan(project: Project, cache: ContextCache | None = None,
                            "code_anchors": _anchor_map(codes, "code-"),
                            "code_titles": {k: troubleshoot.http_reason(k) for k in codes}}))
     if internal:
-        pages.append(PageSpec("readiness/index.md", "readiness.md.j2", "readiness",
-                              "Launch readiness", {**common, "report": project.readiness(),
-                                                   "guide_url": project.options.guide_url()}))
+        from connector_docs.site.internal import internal_pages  # it builds PageSpecs
+
+        pages += internal_pages(project, common)
     return pages
