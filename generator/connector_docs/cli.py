@@ -316,19 +316,67 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, taxonomy: str 
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False),
               help="Where the site goes (default: mkdocs.yml's site_dir).")
 @click.option("--strict", "mkdocs_strict", is_flag=True,
-              help="Fail on MkDocs warnings too (mkdocs build --strict).")
+              help="Fail on the engine's warnings too (mkdocs build --strict).")
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs", "zensical"]),
+              default="mkdocs", show_default=True,
+              help="The site engine: MkDocs, ProperDocs (runs the plugin) or Zensical "
+                   "(builds the generated pages).")
 @click.pass_context
-def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool) -> None:
+def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool, engine: str) -> None:
     """Build the site safely: into a temporary folder, swapped into place only when the
-    build (and the secret scan) succeeded, so a failed build leaves the old site."""
-    from connector_docs import safebuild
+    build, the secret scan and the check of the generated pages succeeded, so a failed
+    build leaves the old site."""
+    from connector_docs import engines
 
     try:
-        target = safebuild.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict)
+        target = engines.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict, engine)
     except ConnectorDocsError as exc:
         _fail(exc)
         return
+    if isinstance(target, int):  # ProperDocs ran in a child process, which reported
+        sys.exit(target)
     click.echo(f"site built in {target}", err=True)
+
+
+@main.command()
+@click.argument("site", type=click.Path(file_okay=False))
+@audience_option
+@secret_options
+@click.option("--secrets-only", is_flag=True,
+              help="Only the secret scan: skip the check that the generated pages are there.")
+@click.pass_context
+def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[str, ...],
+         secret: tuple[str, ...], secrets_only: bool) -> None:
+    """Scan a built site (any engine's) for credentials, as `build` does before it keeps a
+    site, and check it holds the generated pages rather than writers' raw overlays."""
+    from connector_docs.secrets.scan import scan_site
+    from connector_docs.site import engines
+
+    try:
+        opts = _options(ctx, audience=audience, not_secret=not_secret, secret=secret)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    proj = _load(opts, "text")
+    root = Path(site)
+    if not root.is_dir():
+        click.echo(f"error: {site}: no such folder; pass the built site's folder", err=True)
+        sys.exit(1)
+    found = scan_site(root, proj.redactor)
+    if found:
+        found = trace_secrets(found, opts, proj.redactor)
+    if not secrets_only:
+        specs = pages.plan(proj)
+        found += engines.check_built(root, [s.path for s in specs], opts.use_directory_urls,
+                                     "", [s.path for s in specs if s.connector_id])
+    _emit(found, "text")
+    if found:
+        click.echo(f"error: {site}: {counted(len(found), 'problem')}; do not publish it",
+                   err=True)
+        sys.exit(1)
+    files = sum(1 for p in root.rglob("*") if p.is_file())
+    click.echo(f"{site}: no secrets in {counted(files, 'file')}"
+               + ("" if secrets_only else "; the generated pages are there"), err=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, error
+from connector_docs.site.engines import NAMES, check_built
 from connector_docs.text import counted
 
 
@@ -40,7 +41,9 @@ def _show_mkdocs_log() -> None:
                         logging.WARNING)
 
 
-def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
+def build(config_file: Path, site_dir: str | None, strict: bool,
+          engine: str = "mkdocs") -> Path:
+    """Build with MkDocs (or ProperDocs, once it stands in for ``mkdocs``: ``engines``)."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -54,8 +57,15 @@ def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         config = load_config(str(config_file), strict=strict, site_dir=str(staging))
-        config.plugins.on_startup(command="build", dirty=False)
         ours = [p for p in config.plugins.values() if hasattr(p, "publishing")]
+        if not ours:  # the engine would build the docs folder as it is: no catalog, and
+            # the writers' raw overlays published as the guides
+            raise ConnectorDocsError([error(
+                str(config_file), f"{NAMES[engine]} would not run connector-docs: no "
+                "connector-docs entry under plugins (or it is disabled)",
+                hint="add `- connector-docs` under `plugins:` (manual/options.md), or "
+                "build with `connector-docs build --engine zensical`")])
+        config.plugins.on_startup(command="build", dirty=False)
         for plugin in ours:  # an unset fail_on now means the release blockers
             plugin.publishing = True
         counter = _ErrorCounter()
@@ -70,6 +80,11 @@ def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
                 print(line, file=sys.stderr)
         if counter.count:
             raise Abort(f"{counted(counter.count, 'error')} in the catalog or smoke results")
+        generated = [src for plugin in ours for src in plugin.generated]
+        missing = check_built(staging, generated, config.use_directory_urls, engine,
+                              [src for src in generated if src.startswith("connectors/")])
+        if missing:
+            raise ConnectorDocsError(missing)
     except (Abort, ConfigurationError, PluginError) as exc:
         if "staging" in locals():
             shutil.rmtree(staging, ignore_errors=True)
