@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -363,8 +364,9 @@ def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[
         click.echo(f"error: {site}: no such folder; pass the built site's folder", err=True)
         sys.exit(1)
     found = scan_site(root, proj.redactor)
-    if found:
-        found = trace_secrets(found, opts, proj.redactor)
+    if found:  # located in the folder given, as typed
+        found = [replace(d, path=os.path.join(site, d.path))
+                 for d in trace_secrets(found, opts, proj.redactor)]
     if not secrets_only:
         specs = pages.plan(proj)
         found += engines.check_built(root, [s.path for s in specs], opts.use_directory_urls,

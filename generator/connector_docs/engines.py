@@ -37,6 +37,10 @@ def not_installed(engine: str) -> ConnectorDocsError:
                               f"{engines.INSTALL[engine]}")
 
 
+def installed(engine: str) -> bool:
+    return importlib.util.find_spec(engine) is not None
+
+
 def build(config_file: Path, site_dir: str | None, strict: bool, engine: str) -> Path | int:
     """The built site's folder, or the exit code of the child process that built it
     (ProperDocs, when MkDocs is already loaded here). Raises ConnectorDocsError."""
@@ -44,7 +48,7 @@ def build(config_file: Path, site_dir: str | None, strict: bool, engine: str) ->
         raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
     if engine == "zensical":
         return build_zensical(config_file, site_dir, strict)
-    if importlib.util.find_spec(engine) is None:
+    if not installed(engine):
         raise not_installed(engine)
     if engine == "properdocs":
         loaded = sys.modules.get("mkdocs")
@@ -79,7 +83,7 @@ def _fatal(diags: list[Diagnostic], opts: Options, connectors: int) -> bool:
 
 
 def build_zensical(config_file: Path, site_dir: str | None, strict: bool) -> Path:
-    if importlib.util.find_spec("zensical") is None:
+    if not installed("zensical"):
         raise not_installed("zensical")
     settings, problems = engines.read_config(config_file)
     if settings is None:

@@ -135,11 +135,6 @@ def zensical_config(mkdocs_yml: Path, settings: dict[str, Any]) -> str:
             + yaml.safe_dump(config, sort_keys=False))
 
 
-def lists_plugin(settings: dict[str, Any]) -> bool:
-    """Whether mkdocs.yml's plugins name connector-docs (MkDocs and ProperDocs run it)."""
-    return "connector-docs" in _names(settings.get("plugins"))
-
-
 def check_built(site_dir: Path, sources: Iterable[str], use_directory_urls: bool,
                 engine: str, guides: Iterable[str] = ()) -> list[Diagnostic]:
     """The generated pages (``sources``, src_uris) the built site must hold; ``guides``:
