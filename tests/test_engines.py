@@ -329,3 +329,26 @@ def test_zensical_build_refuses_a_site_with_a_secret(tmp_path: Path) -> None:
     assert "leak/index.html:" in failed.stdout and SECRET not in failed.stdout
     assert (root / "site" / "index.html").read_bytes() == before
     assert not (root / "site" / "leak").exists()
+
+
+@pytest.mark.e2e
+def test_real_catalog_articles_match_under_zensical(tmp_path: Path) -> None:
+    """The platform's real catalog (154 pages public), MkDocs against Zensical."""
+    from .conftest import REAL_CATALOG
+
+    needs("zensical")
+    if not REAL_CATALOG.is_dir():
+        pytest.skip("../shared/real-catalog is not present")
+    root = make_site(tmp_path, plugin={"catalog": str(REAL_CATALOG), "smoke": None,
+                                       "smoke_config": None, "audience": "public",
+                                       "fail_on": ["none"]},
+                     extra={"markdown_extensions": ["attr_list", "admonition", "tables",
+                                                    {"toc": {"permalink": True}}]})
+    for engine in ("mkdocs", "zensical"):
+        result = run(root, "build", "--engine", engine, "-d", engine)
+        assert result.returncode == 0, result.stdout
+    mk, zen = root / "mkdocs", root / "zensical"
+    assert pages_of(mk) == pages_of(zen) and len(pages_of(mk)) > 100
+    differ = [rel for rel in pages_of(mk)
+              if article((mk / rel).read_text()) != article((zen / rel).read_text())]
+    assert not differ, differ

@@ -58,7 +58,8 @@ def build(config_file: Path, site_dir: str | None, strict: bool, engine: str) ->
                                          "in this process (a sitecustomize?)")
             return _child(config_file, site_dir, strict)
         import properdocs.replacement  # noqa: F401  (from now on mkdocs.* is ProperDocs)
-    return safebuild.build(config_file, site_dir, strict, engine=engine)
+        return safebuild.build(config_file, site_dir, strict, engine=engine)
+    return safebuild.build(config_file, site_dir, strict)
 
 
 def _child(config_file: Path, site_dir: str | None, strict: bool) -> int:
