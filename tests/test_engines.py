@@ -352,3 +352,19 @@ def test_real_catalog_articles_match_under_zensical(tmp_path: Path) -> None:
     differ = [rel for rel in pages_of(mk)
               if article((mk / rel).read_text()) != article((zen / rel).read_text())]
     assert not differ, differ
+
+
+@pytest.mark.e2e
+def test_properdocs_runs_in_a_child_when_mkdocs_is_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Here MkDocs is already imported (the test session): ProperDocs cannot stand in for
+    it in this process, so `build` runs it in a fresh one and passes its exit code on."""
+    needs("properdocs")
+    assert "mkdocs" in sys.modules
+    root = example(tmp_path)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    result = CliRunner().invoke(cli.main, ["build", "--engine", "properdocs", "-d", "out"])
+    assert result.exit_code == 0, result.output
+    assert 'content="mkdocs-ProperDocs' in (root / "out" / "index.html").read_text()
