@@ -369,8 +369,10 @@ def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[
                  for d in trace_secrets(found, opts, proj.redactor)]
     if not secrets_only:
         specs = pages.plan(proj)
+        # Only a guide with an overlay can be one published raw (else it is missing).
         found += engines.check_built(root, [s.path for s in specs], opts.use_directory_urls,
-                                     "", [s.path for s in specs if s.connector_id])
+                                     "", [s.path for s in specs
+                                          if s.connector_id in proj.overlays])
     _emit(found, "text")
     if found:
         click.echo(f"error: {site}: {counted(len(found), 'problem')}; do not publish it",

@@ -149,8 +149,8 @@ def check(site: Path, proj: Project, engine: str, specs: list[pages.PageSpec]) -
         raise ConnectorDocsError([*trace_secrets(leaks, proj.options, proj.redactor), error(
             str(site), "secret scan: the built site contains credentials; the previous site "
             "is untouched")])
+    # The guides are generated here, never a raw overlay: only their presence is checked.
     found = engines.check_built(site, [s.path for s in specs],
-                                proj.options.use_directory_urls, engine,
-                                [s.path for s in specs if s.connector_id])
+                                proj.options.use_directory_urls, engine)
     if found:
         raise ConnectorDocsError(found)

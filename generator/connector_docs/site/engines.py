@@ -138,8 +138,9 @@ def zensical_config(mkdocs_yml: Path, settings: dict[str, Any]) -> str:
 def check_built(site_dir: Path, sources: Iterable[str], use_directory_urls: bool,
                 engine: str, guides: Iterable[str] = ()) -> list[Diagnostic]:
     """The generated pages (``sources``, src_uris) the built site must hold; ``guides``:
-    those of connector guides, which must be the generated page and not a writer's raw
-    overlay. An error per missing page or raw guide, naming what to run instead."""
+    the guides of connectors with a writer's overlay, which must be the generated page
+    and not the overlay published raw (a site built without the plugin). Errors naming
+    what to run instead."""
     name = NAMES.get(engine, "the engine")
     fix = ("build with `connector-docs build --engine zensical` (Zensical runs no MkDocs "
            "plugins and publishes the writers' raw overlays as guides)"
