@@ -18,7 +18,8 @@ core               ``model`` (frozen values), ``diagnostics`` (the one problem t
 ``sources``        catalog and smoke results read from URLs
 ``project``        one loaded project: catalog, evidence, decisions, overlays
 ``site``           pages planned, rendered, escaped, exported and linted
-shells             ``plugin`` (MkDocs), ``cli`` (click), ``safebuild``: thin, and the
-                   only modules that import MkDocs
+shells             ``plugin`` (MkDocs), ``cli`` (click), ``safebuild``, ``engines`` (the
+                   build with MkDocs, ProperDocs or Zensical): thin, and the only
+                   modules that import MkDocs or run an engine
 =================  ===================================================================
 """

@@ -16,7 +16,7 @@ import click
 
 from connector_docs import diagnostics, summary
 from connector_docs.decisions import audit as audit_mod
-from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import (
     PLUGIN_OPTIONS,
     Options,
@@ -300,35 +300,23 @@ def _refuse_secrets(texts: list[tuple[str, str]], proj: Project, what: str) -> N
 def schema(names: tuple[str, ...], out: str | None, list_them: bool) -> None:
     """Print or write the JSON Schemas (connector, manifest, taxonomy, catalog), for
     editors: point a definition's "$schema" at a written copy."""
-    from connector_docs.inputs.validators import PUBLISHED_SCHEMAS, schema_text
+    from connector_docs.inputs.validators import PUBLISHED_SCHEMAS, schema_text, write_schemas
 
     if list_them:
         for name, what in PUBLISHED_SCHEMAS.items():
             click.echo(f"{name:10} {what}")
-        return
-    for name in names:
-        if name not in PUBLISHED_SCHEMAS:
-            hint = did_you_mean(name, PUBLISHED_SCHEMAS)
-            click.echo(f"error: no schema named '{name}'; the schemas are "
-                       f"{', '.join(PUBLISHED_SCHEMAS)}" + (f"\n  hint: {hint}" if hint else ""),
-                       err=True)
-            sys.exit(1)
-    if out is None:
-        if len(names) > 1:
-            click.echo("error: name one schema to print, or pass --out DIR to write several",
-                       err=True)
-            sys.exit(1)
-        click.echo(schema_text(names[0] if names else "connector"), nl=False)
-        return
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in names or tuple(PUBLISHED_SCHEMAS):
-            (folder / f"{name}.schema.json").write_text(schema_text(name), encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"error: {out}: cannot write the schemas: {exc.strerror or exc}", err=True)
+    elif out is None and len(names) > 1:
+        click.echo("error: name one schema to print, or pass --out DIR to write several",
+                   err=True)
         sys.exit(1)
-    click.echo(f"wrote {counted(len(names or PUBLISHED_SCHEMAS), 'schema')} to {out}", err=True)
+    try:
+        if out is None and not list_them:
+            click.echo(schema_text(names[0] if names else "connector"), nl=False)
+        elif out is not None:
+            written = write_schemas(names, Path(out))
+            click.echo(f"wrote {counted(written, 'schema')} to {out}", err=True)
+    except ConnectorDocsError as exc:
+        _fail(exc)
 
 
 @main.command(name="export")
@@ -356,19 +344,55 @@ def export_cmd(ctx: click.Context, out: str, catalog: str | None, taxonomy: str 
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False),
               help="Where the site goes (default: mkdocs.yml's site_dir).")
 @click.option("--strict", "mkdocs_strict", is_flag=True,
-              help="Fail on MkDocs warnings too (mkdocs build --strict).")
+              help="Fail on the engine's warnings too (mkdocs build --strict).")
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs", "zensical"]),
+              default="mkdocs", show_default=True,
+              help="The site engine: MkDocs, ProperDocs (runs the plugin) or Zensical "
+                   "(builds the generated pages).")
 @click.pass_context
-def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool) -> None:
+def build(ctx: click.Context, site_dir: str | None, mkdocs_strict: bool, engine: str) -> None:
     """Build the site safely: into a temporary folder, swapped into place only when the
-    build (and the secret scan) succeeded, so a failed build leaves the old site."""
-    from connector_docs import safebuild
+    build, the secret scan and the check of the generated pages succeeded, so a failed
+    build leaves the old site."""
+    from connector_docs import engines
 
     try:
-        target = safebuild.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict)
+        target = engines.build(Path(ctx.obj["config_file"]), site_dir, mkdocs_strict, engine)
     except ConnectorDocsError as exc:
         _fail(exc)
         return
+    if isinstance(target, int):  # ProperDocs ran in a child process, which reported
+        sys.exit(target)
     click.echo(f"site built in {target}", err=True)
+
+
+@main.command()
+@click.argument("site", type=click.Path(file_okay=False))
+@audience_option
+@secret_options
+@click.option("--secrets-only", is_flag=True,
+              help="Only the secret scan: skip the check that the generated pages are there.")
+@click.pass_context
+def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[str, ...],
+         secret: tuple[str, ...], secrets_only: bool) -> None:
+    """Scan a built site (any engine's) for credentials, as `build` does before it keeps a
+    site, and check it holds the generated pages rather than writers' raw overlays."""
+    from connector_docs import engines
+
+    try:
+        opts = _options(ctx, audience=audience, not_secret=not_secret, secret=secret)
+    except ConnectorDocsError as exc:
+        _fail(exc)
+        return
+    if not Path(site).is_dir():
+        _fail(ConnectorDocsError(f"{site}: no such folder; pass the built site's folder"))
+    found = engines.scan_built(_load(opts, "text"), site, secrets_only)
+    _emit(found, "text")
+    files = sum(1 for p in Path(site).rglob("*") if p.is_file())
+    if found:
+        _fail(ConnectorDocsError(f"{site}: {counted(len(found), 'problem')}; do not publish it"))
+    click.echo(f"{site}: no secrets in {counted(files, 'file')}"
+               + ("" if secrets_only else "; the generated pages are there"), err=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, error
+from connector_docs.site.engines import NAMES, check_built
 from connector_docs.text import counted
 
 
@@ -65,16 +66,18 @@ def _mkdocs() -> None:
             "pip install 'connector-docs[mkdocs]' (MkDocs and Material for MkDocs)") from None
 
 
-def build(config_file: Path, site_dir: str | None, strict: bool) -> Path:
+def build(config_file: Path, site_dir: str | None, strict: bool,
+          engine: str = "mkdocs") -> Path:
+    """Build with MkDocs (or ProperDocs, once it stands in for ``mkdocs``: ``engines``)."""
     if not config_file.is_file():
         raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
     _mkdocs()
     with tempfile.TemporaryDirectory(prefix=".connector-docs-docs-") as empty:
         docs = {"docs_dir": empty} if _missing_docs_dir(config_file) else {}
-        return _build(config_file, site_dir, strict, docs)
+        return _build(config_file, site_dir, strict, engine, docs)
 
 
-def _build(config_file: Path, site_dir: str | None, strict: bool,
+def _build(config_file: Path, site_dir: str | None, strict: bool, engine: str,
            docs: dict[str, str]) -> Path:
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
@@ -87,8 +90,15 @@ def _build(config_file: Path, site_dir: str | None, strict: bool,
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         config = load_config(str(config_file), strict=strict, site_dir=str(staging), **docs)
-        config.plugins.on_startup(command="build", dirty=False)
         ours = [p for p in config.plugins.values() if hasattr(p, "publishing")]
+        if not ours:  # the engine would build the docs folder as it is: no catalog, and
+            # the writers' raw overlays published as the guides
+            raise ConnectorDocsError([error(
+                str(config_file), f"{NAMES[engine]} would not run connector-docs: no "
+                "connector-docs entry under plugins (or it is disabled)",
+                hint="add `- connector-docs` under `plugins:` (manual/options.md), or "
+                "build with `connector-docs build --engine zensical`")])
+        config.plugins.on_startup(command="build", dirty=False)
         for plugin in ours:  # an unset fail_on now means the release blockers
             plugin.publishing = True
         counter = _ErrorCounter()
@@ -103,6 +113,11 @@ def _build(config_file: Path, site_dir: str | None, strict: bool,
                 print(line, file=sys.stderr)
         if counter.count:
             raise Abort(f"{counted(counter.count, 'error')} in the catalog or smoke results")
+        generated = [src for plugin in ours for src in plugin.generated]
+        # The plugin replaced every overlay by its guide: only presence is in question.
+        missing = check_built(staging, generated, config.use_directory_urls, engine)
+        if missing:
+            raise ConnectorDocsError(missing)
     except (Abort, ConfigurationError, PluginError) as exc:
         if "staging" in locals():
             shutil.rmtree(staging, ignore_errors=True)

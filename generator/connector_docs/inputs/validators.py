@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from connector_docs.diagnostics import ConnectorDocsError, did_you_mean, error
 from connector_docs.speedups import fastschema
 
 if TYPE_CHECKING:  # imported when first needed: only a definition with errors needs them
@@ -50,9 +52,27 @@ PUBLISHED_SCHEMAS = {
 
 def schema_text(name: str) -> str:
     """The JSON Schema ``name`` (a key of :data:`PUBLISHED_SCHEMAS`) as shipped, for
-    editors and ``connector-docs schema``."""
+    editors and ``connector-docs schema``; raises ``ConnectorDocsError`` for another."""
+    if name not in PUBLISHED_SCHEMAS:
+        hint = did_you_mean(name, PUBLISHED_SCHEMAS)
+        raise ConnectorDocsError([error("schema", f"no schema named '{name}'; the schemas "
+                                        f"are {', '.join(PUBLISHED_SCHEMAS)}", hint=hint)])
     return resources.files("connector_docs.inputs").joinpath(
         f"schema/{name}.schema.json").read_text(encoding="utf-8")
+
+
+def write_schemas(names: Iterable[str], folder: Path) -> int:
+    """Write ``NAME.schema.json`` into ``folder`` for each name (every schema when none);
+    how many. Raises ``ConnectorDocsError`` for an unknown name or an unwritable folder."""
+    texts = {name: schema_text(name) for name in (tuple(names) or PUBLISHED_SCHEMAS)}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (folder / f"{name}.schema.json").write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConnectorDocsError([error(str(folder), "cannot write the schemas: "
+                                        f"{exc.strerror or exc}")]) from None
+    return len(texts)
 
 
 @cache
