@@ -22,7 +22,7 @@ MAX_LINES = 400
 UNITS = {"model": "core", "diagnostics": "core", "text": "core", "options": "core",
          "summary": "core",
          "plugin": "shells", "cli": "shells", "safebuild": "shells",
-         "servepreview": "shells", "engines": "shells"}
+         "servepreview": "shells", "engines": "shells", "releasecli": "shells"}
 
 
 def unit_of(module: str) -> str:

@@ -303,8 +303,7 @@ def schema(names: tuple[str, ...], out: str | None, list_them: bool) -> None:
     from connector_docs.inputs.validators import PUBLISHED_SCHEMAS, schema_text, write_schemas
 
     if list_them:
-        for name, what in PUBLISHED_SCHEMAS.items():
-            click.echo(f"{name:10} {what}")
+        click.echo("\n".join(f"{name:10} {what}" for name, what in PUBLISHED_SCHEMAS.items()))
     elif out is None and len(names) > 1:
         click.echo("error: name one schema to print, or pass --out DIR to write several",
                    err=True)
@@ -394,6 +393,8 @@ def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[
     click.echo(f"{site}: no secrets in {counted(files, 'file')}"
                + ("" if secrets_only else "; the generated pages are there"), err=True)
 
+
+from connector_docs import releasecli  # noqa: E402,F401  (adds the release manager's commands)
 
 if __name__ == "__main__":
     main()
