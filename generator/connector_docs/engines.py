@@ -28,7 +28,7 @@ from connector_docs.options import Options, from_mkdocs_yml
 from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_site
 from connector_docs.site import build as site_build
-from connector_docs.site import engines, pages
+from connector_docs.site import engines, internal, pages
 
 _CHILD = "CONNECTOR_DOCS_PROPERDOCS_CHILD"
 
@@ -154,6 +154,9 @@ def _stage(proj: Project, config_file: Path, settings: dict[str, object],
     for rel, (written, _) in made.written.items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(written, docs / rel)
+    for rel, data in internal.attachment_files(proj):  # internal sites only
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_bytes(data)
     for rel, text in engines.extra_files(proj):
         if rel.startswith("assets/") and (docs / rel).exists():
             continue  # the user's own copy wins, as in the plugin

@@ -36,7 +36,7 @@ from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
 from connector_docs.secrets.scan import ScanMemory, scan_site
 from connector_docs.servepreview import FastPreview
-from connector_docs.site import build, escape, export, pages, render, search
+from connector_docs.site import build, escape, export, internal, pages, render, search
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.speedups.verbatim import HTML_START, Verbatim
@@ -249,6 +249,8 @@ class ConnectorDocsPlugin(FastPreview, _Base):
             if files.get_file_from_path(f"assets/{name}") is None:
                 files.append(File.generated(config, f"assets/{name}",
                                             abs_src_path=str(render.ASSETS_DIR / name)))
+        for path, data in internal.attachment_files(proj):  # internal sites only
+            files.append(File.generated(config, path, content=data))
         return files
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,

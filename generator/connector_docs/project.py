@@ -24,6 +24,7 @@ from connector_docs.remote.fetch import TOKEN_ENV
 from connector_docs.secrets.fields import Overrides
 from connector_docs.secrets.origin import trace
 from connector_docs.secrets.redact import Redactor
+from connector_docs.smoke import attachments as attachments_mod
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Project:
     # troubleshooting index, docs lint and readiness all read it).
     errors: dict[str, list[troubleshoot.Entry]] = field(default_factory=dict)
     ownership: ownership_mod.Ownership | None = None  # the ownership option's file
+    # QA sign-off files filed with the runs (internal sites and archives only)
+    attachments: list[attachments_mod.Attachment] = field(default_factory=list)
 
     def warnings_by_connector(self) -> dict[str, int]:
         paths = {c.source.path: c.id for c in self.catalog.connectors}
@@ -166,6 +169,8 @@ def load(opts: Options, *, with_overlays: bool = True,
         codes = {cid: {e.error.code for e in entries} for cid, entries in errors.items()}
         overlays, more = overlay_mod.load(opts.path(opts.docs_dir), known, codes, broken)
         diags += more
+    attached, more = attachments_mod.find([r.path for r in runs], known)
+    diags += more
     owners = None
     if opts.ownership:
         owners, more = load_ownership(opts, known | broken)
@@ -175,7 +180,7 @@ def load(opts: Options, *, with_overlays: bool = True,
     # locator reads the file by its real path).
     diags = redacted(locate(diags), redactor)
     return Project(opts, cat, runs, decisions, now, redactor, overlays, diags, inputs,
-                   config_broken, errors, owners)
+                   config_broken, errors, owners, attached)
 
 
 def input_roots(opts: Options) -> list[tuple[str, Path]]:

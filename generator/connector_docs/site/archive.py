@@ -11,6 +11,8 @@ A zip holds:
   the manifest, not copied;
 - ``guide.md``: the connector's guide as the site renders it (the configured audience,
   the writer's overlay merged);
+- ``qa/<run>.attachments/...``: the QA sign-off attachments of those runs, the run's own
+  and the connector's (``smoke.attachments``), text redacted;
 - ``manifest.json`` (connector, version, level, build date, every file with its size and
   SHA-256) and ``SHA256SUMS`` (``sha256sum -c`` reads it).
 
@@ -77,6 +79,9 @@ def archives(project: Project, ids: list[str]) -> list[Archive]:
                 continue
             text = source.read_bytes().decode("utf-8", "replace")
             files[f"smoke/{source.name}"] = project.redactor.redact(text).encode()
+        for a in project.attachments:  # QA sign-off files of the runs filed above
+            if a.run in backing and a.applies_to(cid):
+                files[f"qa/{a.folder}/{a.rel}"] = a.content(project.redactor.redact)
         manifest = {
             "formatVersion": FORMAT_VERSION,
             "connector": cid,

@@ -6,9 +6,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
+from connector_docs.model import Connector
 from connector_docs.project import Project
 from connector_docs.site.pages import PageSpec
+
+
+def attachment_files(project: Project) -> list[tuple[str, bytes]]:
+    """The QA sign-off attachments an internal site publishes, as (site path, bytes):
+    text redacted, images as they are. None for a public site."""
+    if project.options.audience != "internal":
+        return []
+    return [(a.published, a.content(project.redactor.redact)) for a in project.attachments]
+
+
+def _attachments(project: Project, conns: list[Connector]) -> list[tuple[Connector, list[
+        tuple[str, list[tuple[str, str]]]]]]:
+    """Per connector with attachments: (run label, [(file, URL from the readiness page)])
+    per run, newest run first. A run's own files go with every connector it tested."""
+    runs = {r.path: r for r in project.runs}
+    found = []
+    for conn in conns:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for a in project.attachments:
+            run = runs.get(a.run)
+            if run is None or not a.applies_to(conn.id) \
+                    or all(r.app_id != conn.id for r in run.results):
+                continue
+            label = f"{run.suite}, {run.ran_at:%Y-%m-%d}"
+            url = quote(a.published.removeprefix("readiness/"))
+            groups.setdefault(label, []).append((a.rel, url))
+        if groups:
+            found.append((conn, sorted(groups.items(), key=lambda g: g[0].split(", ")[1],
+                                       reverse=True)))
+    return found
 
 
 def internal_pages(project: Project, common: Mapping[str, Any]) -> list[PageSpec]:
@@ -20,7 +52,8 @@ def internal_pages(project: Project, common: Mapping[str, Any]) -> list[PageSpec
                           **common, "report": project.readiness(),
                           "guide_url": project.options.guide_url(),
                           # the Owner column, only with an ownership file
-                          "owners": None if owned is None else dict(owned.owners)})]
+                          "owners": None if owned is None else dict(owned.owners),
+                          "attachments": _attachments(project, common["connectors"])})]
     if owned is not None:
         owners = [(c, owned.owner_of(c.id)) for c in common["connectors"]]
         pages.append(PageSpec("ownership/index.md", "ownership.md.j2", "ownership",

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from connector_docs.diagnostics import Diagnostic, error, warning
 from connector_docs.model import SmokeRun
+from connector_docs.smoke import attachments
 from connector_docs.smoke.common import STATUSES, Format, Parsed, decode, finish
 from connector_docs.smoke.console import parse_console
 from connector_docs.smoke.junit import parse_junit
@@ -67,7 +68,7 @@ _FORMAT_HINT = "name it *.json (runner JSON), *.log or *.txt (console transcript
 
 def discover(path: Path) -> tuple[list[Path], list[Diagnostic]]:
     """A file is taken as given; a folder gives its smoke files (recursively, sorted,
-    hidden files and folders and README files left out)."""
+    hidden files and folders, README files and runs' attachments folders left out)."""
     if path.is_file():
         return [path], []
     if not path.is_dir():
@@ -86,6 +87,7 @@ def discover(path: Path) -> tuple[list[Path], list[Diagnostic]]:
         for p in path.rglob("*")
         if p.suffix.lower() in SMOKE_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and not attachments.is_inside(p.relative_to(path).parts[:-1])
         and not p.name.lower().startswith("readme")
         and p.is_file()
     )
