@@ -16,6 +16,7 @@ import click
 
 from connector_docs import diagnostics, summary
 from connector_docs.decisions import audit as audit_mod
+from connector_docs.decisions import triage as triage_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean
 from connector_docs.options import (
     PLUGIN_OPTIONS,
@@ -85,6 +86,19 @@ def _load(opts: Options, fmt: str) -> Project:
         raise  # unreachable
 
 
+def _load_for_report(ctx: click.Context, fmt: str, **flags: Any) -> Project:
+    """The project a report reads (audit, triage): errors are printed, not fatal."""
+    try:
+        opts = _options(ctx, **flags)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        raise  # unreachable
+    proj = _load(opts, fmt)
+    if any(d.is_error for d in proj.diagnostics):
+        _emit(proj.diagnostics, "text")
+    return proj
+
+
 def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Project]:
     """Options and project for commands that publish: any error (or warning under
     strict) stops them with exit 1, so nothing is silently left out."""
@@ -116,14 +130,9 @@ def plugin_flag(name: str) -> Callable[[F], F]:
         return click.option(flag, type=click.Choice(found.choices), help=text)
     if found.kind == "int":
         return click.option(flag, type=click.IntRange(min=0), help=text)
-    if found.kind == "names":
-        return click.option(flag, multiple=True, metavar="KIND",
-                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
-    if found.kind == "gates":
-        return click.option(flag, multiple=True, metavar="GATE",
-                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
-    if found.kind == "pointers":
-        return click.option(flag, multiple=True, metavar="POINTER",
+    lists = {"names": "KIND", "gates": "GATE", "pointers": "POINTER"}
+    if found.kind in lists:
+        return click.option(flag, multiple=True, metavar=lists[found.kind],
                             help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
     return click.option(flag, help=text)
 
@@ -212,15 +221,8 @@ def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: 
           audit_gates: tuple[str, ...], fmt: str, only: str | None) -> None:
     """Readiness gates per connector; exit 1 when a connector shown Stable misses an
     enforced gate (audit_gates)."""
-    try:
-        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
-                        audit_gates=audit_gates)
-    except ConnectorDocsError as exc:
-        _fail(exc, fmt)
-        return
-    proj = _load(opts, fmt)
-    if any(d.is_error for d in proj.diagnostics):
-        _emit(proj.diagnostics, "text")
+    proj = _load_for_report(ctx, fmt, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                            audit_gates=audit_gates)
     report = proj.readiness()
     if only:
         report = report.only(only)
@@ -233,6 +235,29 @@ def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: 
         click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
                    + "; ".join(g.title for g in r.failing), err=True)
     sys.exit(1 if report.failures else 0)
+
+
+@main.command()
+@catalog_option
+@taxonomy_option
+@smoke_option
+@secret_options
+@format_option
+@click.option("--connector", "only", help="Only this connector id.")
+@click.pass_context
+def triage(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
+           not_secret: tuple[str, ...], secret: tuple[str, ...], fmt: str,
+           only: str | None) -> None:
+    """Failing connectors and actions of the newest run of each suite, to file bugs."""
+    proj = _load_for_report(ctx, fmt, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                            not_secret=not_secret, secret=secret)
+    if proj.config_broken or (only and only not in proj.catalog.by_id()):
+        click.echo("error: " + ("the smoke config is unusable: messages cannot be redacted"
+                   if proj.config_broken else f"no connector '{only}' in the catalog"), err=True)
+        sys.exit(1)
+    report = proj.triage().only(only) if only else proj.triage()
+    click.echo(triage_mod.format_json(report) if fmt == "json"
+               else triage_mod.format_text(report))
 
 
 @main.command()

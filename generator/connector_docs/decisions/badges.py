@@ -65,6 +65,9 @@ def verification(decision: Decision) -> str:
                 else f"Last passed smoke tests on {decision.last_verified}")
     if newest.status == "failed":
         sentence += f"; the newest smoke test failed on {newest.date}"
+    if decision.verified_version:
+        sentence += (f"; version {decision.verified_version} verified on "
+                     f"{decision.version_verified_on}")
     return sentence + "."
 
 

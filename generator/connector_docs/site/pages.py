@@ -394,4 +394,6 @@ def plan(project: Project, cache: ContextCache | None = None,
         pages.append(PageSpec("readiness/index.md", "readiness.md.j2", "readiness",
                               "Launch readiness", {**common, "report": project.readiness(),
                                                    "guide_url": project.options.guide_url()}))
+        pages.append(PageSpec("triage/index.md", "triage.md.j2", "triage", "Smoke test triage",
+                              {**common, "triage": project.triage()}))
     return pages
