@@ -107,24 +107,24 @@ def _state(result: SmokeResult | None, action: str | None) -> bool | None:
     return None if found is None else found[0]
 
 
-def _result(run: SmokeRun, app_id: str) -> SmokeResult | None:
-    return next((r for r in run.results if r.app_id == app_id), None)
+Index = dict[int, dict[str, SmokeResult]]  # id(run) -> app id -> its result
 
 
-def _failure(runs: Sequence[SmokeRun], every: Sequence[SmokeRun], result: SmokeResult,
-             action: str | None, message: str, name: str) -> Failure:
+def _failure(runs: Sequence[SmokeRun], every: Sequence[SmokeRun], index: Index,
+             result: SmokeResult, action: str | None, message: str, name: str) -> Failure:
     """``runs``: this suite's runs, oldest first (the last is the newest); ``every``: all
-    runs, oldest first."""
+    runs, oldest first; ``index``: each run's results by app id (a streak looks the
+    connector up in every run)."""
     streak, first = 0, runs[-1]
     for run in reversed(runs):
-        state = _state(_result(run, result.app_id), action)
+        state = _state(index[id(run)].get(result.app_id), action)
         if state is None:
             continue
         if state:
             break
         streak, first = streak + 1, run
     regression = any(
-        _state(_result(run, result.app_id), action) is True
+        _state(index[id(run)].get(result.app_id), action) is True
         for run in every if (run.ran_at, run.path) < (first.ran_at, first.path))
     return Failure(result.app_id, name, runs[-1].suite, action, message, result.messages,
                    first.ran_at.date(), runs[-1].ran_at.date(), streak, regression,
@@ -133,6 +133,9 @@ def _failure(runs: Sequence[SmokeRun], every: Sequence[SmokeRun], result: SmokeR
 
 def triage(catalog: Catalog, runs: Iterable[SmokeRun], today: dt.date) -> Triage:
     every = sorted(runs, key=lambda r: (r.ran_at, r.path))
+    index: Index = {}
+    for run in every:
+        index[id(run)] = {r.app_id: r for r in run.results}
     names = {c.id: c.name for c in catalog.connectors}
     by_suite: dict[str, list[SmokeRun]] = {}
     for run in every:
@@ -146,10 +149,12 @@ def triage(catalog: Catalog, runs: Iterable[SmokeRun], today: dt.date) -> Triage
             if result.status != "failed":
                 continue
             name = names.get(result.app_id, result.app_id)
-            failures.append(_failure(suite_runs, every, result, None, _headline(result), name))
+            failures.append(_failure(suite_runs, every, index, result, None,
+                                     _headline(result), name))
             for action, (ok, message) in outcomes(result.messages).items():
                 if not ok:
-                    failures.append(_failure(suite_runs, every, result, action, message, name))
+                    failures.append(_failure(suite_runs, every, index, result, action,
+                                             message, name))
     return Triage(today, tuple(newest), tuple(failures))
 
 
