@@ -85,7 +85,8 @@ def test_catalog_intro_says_what_the_badges_mean(public: tuple[Path, str]) -> No
     page = read(site, "catalog/index.html")
     intro = html_mod.unescape(re.sub(r"<[^>]+>", "", page[:page.index('id="cd-filters"')]))
     assert "What the badges mean" in intro
-    assert "Stable passes our smoke tests, QA's included; the last pass is at most 14 " \
+    assert "Stable passes our smoke tests for the version it lists, QA's included; the last " \
+           "pass is at most 14 " \
            "days old." in intro
     assert "Featured highlighted by the platform team." in intro
     assert ('<details class="cd-legend" data-search-exclude>'

@@ -98,7 +98,8 @@ def test_nav_does_not_list_connector_pages(internal_site: Path) -> None:
 
 def test_indexes_and_catalog_json(internal_site: Path) -> None:
     for path in ("catalog/index.html", "scopes/index.html", "rate-limits/index.html",
-                 "troubleshooting/index.html", "readiness/index.html"):
+                 "troubleshooting/index.html", "readiness/index.html",
+                 "triage/index.html"):
         assert (internal_site / "site" / path).is_file(), path
     data = json.loads(html(internal_site, "catalog/catalog.json"))
     ids = {c["id"] for c in data["connectors"]}
@@ -115,10 +116,12 @@ def test_public_build_omits_hidden_everywhere(tmp_path: Path) -> None:
     assert not (site / "connectors" / "coinrail").exists()
     assert not (site / "connectors" / "helpnest").exists()
     assert not (site / "readiness").exists()
+    assert not (site / "triage").exists()  # issue 22: launch tracking is internal
     for path in ("catalog/catalog.json", "search/search_index.json", "sitemap.xml",
                  "catalog/index.html"):
         text = (site / path).read_text(encoding="utf-8")
         assert "coinrail" not in text.lower() and "helpnest" not in text.lower(), path
+        assert "triage" not in text.lower() and "post-launch" not in text.lower(), path
     chatter = (site / "connectors" / "chatterbox" / "index.html").read_text()
     assert "Smoke results" not in chatter
 

@@ -15,7 +15,7 @@ from .helpers import example_project
 GOLDEN = ROOT / "tests" / "golden" / "pages"
 KINDS = ["connectors/ledgerline.md", "connectors/chatterbox.md", "connectors/helpnest.md",
          "catalog/index.md", "scopes/index.md", "rate-limits/index.md",
-         "troubleshooting/index.md", "readiness/index.md"]
+         "troubleshooting/index.md", "readiness/index.md", "triage/index.md"]
 
 
 @pytest.mark.parametrize("path", KINDS)
@@ -32,7 +32,7 @@ def test_public_audience_omits_hidden_preview_and_readiness(
     assert "connectors/ledgerline.md" in paths
     assert "connectors/coinrail.md" not in paths  # hidden
     assert "connectors/helpnest.md" not in paths  # private preview
-    assert "readiness/index.md" not in paths
+    assert "readiness/index.md" not in paths and "triage/index.md" not in paths
     catalog = next(s for s in pages.plan(project) if s.kind == "catalog")
     text = render.render(catalog)
     assert "coinrail" not in text and "helpnest" not in text.lower()

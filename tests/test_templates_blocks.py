@@ -205,7 +205,7 @@ def _blocks(name: str) -> list[str]:
 PAGE_TEMPLATES = {"connector.md.j2": "connectors/ledgerline.md", "catalog.md.j2":
                   "catalog/index.md", "scopes.md.j2": "scopes/index.md", "rate-limits.md.j2":
                   "rate-limits/index.md", "troubleshooting.md.j2": "troubleshooting/index.md",
-                  "readiness.md.j2": "readiness/index.md"}
+                  "readiness.md.j2": "readiness/index.md", "triage.md.j2": "triage/index.md"}
 
 
 @pytest.mark.parametrize("name", PAGE_TEMPLATES)

@@ -14,7 +14,8 @@ core               ``model`` (frozen values), ``diagnostics`` (the one problem t
 ``smoke``          smoke evidence: runner JSON, console transcripts, JUnit XML
 ``secrets``        what a secret looks like and redacting it; scanning the built site
 ``remote``         registry and smoke URLs: one bounded, redacting HTTP session
-``decisions``      policy (badges), gates + audit (the readiness report), troubleshooting
+``decisions``      policy (badges), gates + audit (the readiness report), reviews,
+                   triage, troubleshooting
 ``sources``        catalog and smoke results read from URLs
 ``project``        one loaded project: catalog, evidence, decisions, overlays
 ``site``           pages planned, rendered, escaped, exported and linted

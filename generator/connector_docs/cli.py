@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import click
 
 from connector_docs import diagnostics, summary
-from connector_docs.decisions import audit as audit_mod
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic
 from connector_docs.options import (
     PLUGIN_OPTIONS,
@@ -85,6 +84,19 @@ def _load(opts: Options, fmt: str) -> Project:
         raise  # unreachable
 
 
+def _load_for_report(ctx: click.Context, fmt: str, **flags: Any) -> Project:
+    """The project a report reads (audit, triage): errors are printed, not fatal."""
+    try:
+        opts = _options(ctx, **flags)
+    except ConnectorDocsError as exc:
+        _fail(exc, fmt)
+        raise  # unreachable
+    proj = _load(opts, fmt)
+    if any(d.is_error for d in proj.diagnostics):
+        _emit(proj.diagnostics, "text")
+    return proj
+
+
 def _load_publishable(ctx: click.Context, **flags: Any) -> tuple[Options, Project]:
     """Options and project for commands that publish: any error (or warning under
     strict) stops them with exit 1, so nothing is silently left out."""
@@ -116,14 +128,9 @@ def plugin_flag(name: str) -> Callable[[F], F]:
         return click.option(flag, type=click.Choice(found.choices), help=text)
     if found.kind == "int":
         return click.option(flag, type=click.IntRange(min=0), help=text)
-    if found.kind == "names":
-        return click.option(flag, multiple=True, metavar="KIND",
-                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
-    if found.kind == "gates":
-        return click.option(flag, multiple=True, metavar="GATE",
-                            help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
-    if found.kind == "pointers":
-        return click.option(flag, multiple=True, metavar="POINTER",
+    lists = {"names": "KIND", "gates": "GATE", "pointers": "POINTER"}
+    if found.kind in lists:
+        return click.option(flag, multiple=True, metavar=lists[found.kind],
                             help=found.help + " Repeatable; replaces the list in mkdocs.yml.")
     return click.option(flag, help=text)
 
@@ -198,41 +205,6 @@ def validate(ctx: click.Context, catalog: str | None, taxonomy: str | None,
         diags = diags + project.redacted(docslint.lint(proj), proj.redactor)
     _emit(diags, fmt, opts, connectors=len(proj.catalog.connectors))
     sys.exit(1 if _fails(diags, opts) else 0)
-
-
-@main.command()
-@catalog_option
-@taxonomy_option
-@smoke_option
-@plugin_flag("audit_gates")
-@format_option
-@click.option("--connector", "only", help="Only this connector id.")
-@click.pass_context
-def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
-          audit_gates: tuple[str, ...], fmt: str, only: str | None) -> None:
-    """Readiness gates per connector; exit 1 when a connector shown Stable misses an
-    enforced gate (audit_gates)."""
-    try:
-        opts = _options(ctx, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
-                        audit_gates=audit_gates)
-    except ConnectorDocsError as exc:
-        _fail(exc, fmt)
-        return
-    proj = _load(opts, fmt)
-    if any(d.is_error for d in proj.diagnostics):
-        _emit(proj.diagnostics, "text")
-    report = proj.readiness()
-    if only:
-        report = report.only(only)
-        if not report.rows:
-            click.echo(f"error: no connector '{only}' in the catalog", err=True)
-            sys.exit(1)
-    click.echo(audit_mod.format_json(report) if fmt == "json"
-               else audit_mod.format_table(report))
-    for r in report.failures:
-        click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
-                   + "; ".join(g.title for g in r.failing), err=True)
-    sys.exit(1 if report.failures else 0)
 
 
 @main.command()

@@ -167,6 +167,7 @@ class Connector:
     support_contact: str | None = None
     category_raw: str = ""  # the catalog's own spelling ("" given: the same as category)
     sunset: dt.date | None = None  # release.deprecationWindow.sunsetDate, when it is a date
+    stable_since: dt.date | None = None  # release.stableSince, when it is a date
 
     def __post_init__(self) -> None:
         if not self.category_raw:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from connector_docs import smoke
-from connector_docs.decisions import audit, policy, troubleshoot
+from connector_docs.decisions import audit, policy, triage, troubleshoot
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error, warning
 from connector_docs.inputs import catalog as catalog_mod
 from connector_docs.inputs import overlay as overlay_mod
@@ -62,7 +62,13 @@ class Project:
         """The one readiness report: ``connector-docs audit`` prints it, the readiness
         page renders it."""
         return audit.audit(self.catalog, self.decisions, self.warnings_by_connector(),
-                           self.writer_codes(), self.errors, self.options.audit_gates)
+                           self.writer_codes(), self.errors, self.options.audit_gates,
+                           self.build_date.date())
+
+    def triage(self) -> triage.Triage:
+        """Every failing connector and action of the newest run of each suite: the
+        ``connector-docs triage`` report and the internal triage page."""
+        return triage.triage(self.catalog, self.runs, self.build_date.date())
 
 
 def load_taxonomy(opts: Options) -> taxonomy_mod.Taxonomy:

@@ -1,5 +1,6 @@
-"""The release manager's commands of ``connector-docs`` beyond ``audit``: ``archive``
-(rollout archives, ``site.archive``). They hang on the same command group as the rest
+"""The release manager's commands of ``connector-docs``: ``audit`` (readiness gates),
+``triage`` (failing connectors and actions) and ``archive`` (rollout archives,
+``site.archive``). They hang on the same command group as the rest
 (``cli.main``), which imports this module once it is defined."""
 
 from __future__ import annotations
@@ -10,9 +11,74 @@ from pathlib import Path
 
 import click
 
-from connector_docs.cli import _load, _options, _refuse_secrets, main
+from connector_docs.cli import (
+    _load,
+    _load_for_report,
+    _options,
+    _refuse_secrets,
+    catalog_option,
+    format_option,
+    main,
+    plugin_flag,
+    secret_options,
+    smoke_option,
+    taxonomy_option,
+)
+from connector_docs.decisions import audit as audit_mod
+from connector_docs.decisions import triage as triage_mod
 from connector_docs.diagnostics import ConnectorDocsError, did_you_mean
 from connector_docs.text import counted
+
+
+@main.command()
+@catalog_option
+@taxonomy_option
+@smoke_option
+@plugin_flag("audit_gates")
+@format_option
+@click.option("--connector", "only", help="Only this connector id.")
+@click.pass_context
+def audit(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
+          audit_gates: tuple[str, ...], fmt: str, only: str | None) -> None:
+    """Readiness gates per connector; exit 1 when a connector shown Stable misses an
+    enforced gate (audit_gates)."""
+    proj = _load_for_report(ctx, fmt, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                            audit_gates=audit_gates)
+    report = proj.readiness()
+    if only:
+        report = report.only(only)
+        if not report.rows:
+            click.echo(f"error: no connector '{only}' in the catalog", err=True)
+            sys.exit(1)
+    click.echo(audit_mod.format_json(report) if fmt == "json"
+               else audit_mod.format_table(report))
+    for r in report.failures:
+        click.echo(f"error: {r.connector_id} is shown as Stable but misses: "
+                   + "; ".join(g.title for g in r.failing), err=True)
+    sys.exit(1 if report.failures else 0)
+
+
+@main.command()
+@catalog_option
+@taxonomy_option
+@smoke_option
+@secret_options
+@format_option
+@click.option("--connector", "only", help="Only this connector id.")
+@click.pass_context
+def triage(ctx: click.Context, catalog: str | None, taxonomy: str | None, smoke: str | None,
+           not_secret: tuple[str, ...], secret: tuple[str, ...], fmt: str,
+           only: str | None) -> None:
+    """Failing connectors and actions of the newest run of each suite, to file bugs."""
+    proj = _load_for_report(ctx, fmt, catalog=catalog, taxonomy=taxonomy, smoke=smoke,
+                            not_secret=not_secret, secret=secret)
+    if proj.config_broken or (only and only not in proj.catalog.by_id()):
+        click.echo("error: " + ("the smoke config is unusable: messages cannot be redacted"
+                   if proj.config_broken else f"no connector '{only}' in the catalog"), err=True)
+        sys.exit(1)
+    report = proj.triage().only(only) if only else proj.triage()
+    click.echo(triage_mod.format_json(report) if fmt == "json"
+               else triage_mod.format_text(report))
 
 
 @main.command()

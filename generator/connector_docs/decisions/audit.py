@@ -4,10 +4,13 @@ and the readiness page renders, so the two never disagree. Per connector, every 
 (shown Stable, missing an enforced gate), the downgrades (claimed Stable, shown lower,
 with the gates that say why) and the connectors ready to promote (the evidence supports
 Stable and every enforced gate passes). The quality tier is derived, never declared.
-Pure."""
+Issue 22 adds the connectors whose evidence is for another version than the catalog
+ships (``outdated``) and the post-launch reviews (``reviews``: due or overdue ones are
+listed by the audit, every one on the page). Pure."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from connector_docs.decisions import troubleshoot
 from connector_docs.decisions.gates import DOC_GATES, STATE_WORDS, Gate, gates_for
 from connector_docs.decisions.policy import LEVEL_LABELS, Decision
+from connector_docs.decisions.reviews import Review, reviews
 from connector_docs.model import GATE_NAMES, GATES, Catalog, Lifecycle
 
 # The gates that say why a claimed Stable is shown lower (``policy``'s reasons).
@@ -85,6 +89,20 @@ class Readiness:
 class Report:
     rows: tuple[Readiness, ...]
     enforced: tuple[str, ...]  # the gates a miss fails the audit on, in report order
+    reviews: tuple[Review, ...] = ()  # post-launch reviews, catalog order
+
+    @property
+    def outdated(self) -> tuple[Readiness, ...]:
+        """Connectors whose passing evidence is for another version than the catalog's."""
+        return tuple(r for r in self.rows if r.decision.outdated)
+
+    @property
+    def reviews_due(self) -> tuple[Review, ...]:
+        """Post-launch reviews due today or overdue."""
+        return tuple(r for r in self.reviews if r.state != "upcoming")
+
+    def review_of(self, connector_id: str) -> Review | None:
+        return next((r for r in self.reviews if r.connector_id == connector_id), None)
 
     @property
     def failures(self) -> tuple[Readiness, ...]:
@@ -105,16 +123,18 @@ class Report:
 
     def only(self, connector_id: str) -> Report:
         return Report(tuple(r for r in self.rows if r.connector_id == connector_id),
-                      self.enforced)
+                      self.enforced,
+                      tuple(r for r in self.reviews if r.connector_id == connector_id))
 
 
 def audit(catalog: Catalog, decisions: Mapping[str, Decision],
           warnings: Mapping[str, int] | None = None,
           writer_codes: Mapping[str, Collection[str]] | None = None,
           errors: Mapping[str, Sequence[troubleshoot.Entry]] | None = None,
-          enforced: Collection[str] | None = None) -> Report:
+          enforced: Collection[str] | None = None, today: dt.date | None = None) -> Report:
     """The report of every connector; ``enforced``: the gates the audit fails on (None:
-    all of them)."""
+    all of them); ``today``: the build date the post-launch reviews are due against
+    (None: no reviews)."""
     chosen = GATE_NAMES if enforced is None else tuple(
         n for n in GATE_NAMES if n in set(enforced))
     rows = []
@@ -125,7 +145,15 @@ def audit(catalog: Catalog, decisions: Mapping[str, Decision],
                                         (writer_codes or {}).get(conn.id, ()),
                                         errors.get(conn.id) if errors else None, chosen),
                               decision))
-    return Report(tuple(rows), chosen)
+    return Report(tuple(rows), chosen,
+                  reviews(catalog, decisions, today) if today is not None else ())
+
+
+def outdated_said(r: Readiness) -> str:
+    """"evidence is for an older version: verified on ... for version X; the catalog
+    ships Y"."""
+    return next((reason for gate, reason in r.decision.gaps
+                 if gate == "fresh-evidence" and reason.startswith("evidence is for")), "")
 
 
 def _said(gates: Sequence[Gate]) -> str:
@@ -155,6 +183,10 @@ def format_table(report: Report) -> str:
     for r in report.rows:
         if r.missing:
             lines.append(f"missing: {r.connector_id}: {_said(r.missing)}")
+    for r in report.outdated:
+        lines.append(f"outdated: {r.connector_id}: {outdated_said(r)}")
+    for review in report.reviews_due:
+        lines.append(f"review {review.state}: {review.connector_id}: {review.said}")
     ready = [r.connector_id for r in report.ready]
     lines.append("ready to promote: " + (", ".join(ready) if ready else "none"))
     return "\n".join(lines)
@@ -174,6 +206,11 @@ def to_json(report: Report) -> dict[str, object]:
         "downgraded": [{"id": r.connector_id, "shown": r.shown,
                         "gates": [g.key for g in r.downgraded]} for r in report.downgrades],
         "readyToPromote": [r.connector_id for r in report.ready],
+        "outdatedEvidence": [{"id": r.connector_id, "verifiedVersion": r.decision.outdated[0],
+                              "verifiedOn": str(r.decision.outdated[1]),
+                              "catalogVersion": r.decision.version}
+                             for r in report.outdated if r.decision.outdated],
+        "reviewsDue": [_review_json(v) for v in report.reviews_due],
         "connectors": [{
             "id": r.connector_id,
             "name": r.name,
@@ -183,9 +220,19 @@ def to_json(report: Report) -> dict[str, object]:
             "status": r.status or None,
             "lastVerified": str(r.decision.last_verified or "") or None,
             "readyToPromote": r.ready_to_promote,
+            "version": r.decision.version,
+            "verifiedVersion": r.decision.verified_version,
+            "review": _review_json(report.review_of(r.connector_id)),
             "gates": {g.key: _gate_json(g) for g in r.gates},
         } for r in report.rows],
     }
+
+
+def _review_json(review: Review | None) -> dict[str, object] | None:
+    if review is None:
+        return None
+    return {"id": review.connector_id, "stableSince": str(review.stable_since),
+            "from": review.source, "due": str(review.due), "state": review.state}
 
 
 def format_json(report: Report) -> str:

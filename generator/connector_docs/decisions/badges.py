@@ -65,6 +65,9 @@ def verification(decision: Decision) -> str:
                 else f"Last passed smoke tests on {decision.last_verified}")
     if newest.status == "failed":
         sentence += f"; the newest smoke test failed on {newest.date}"
+    if decision.verified_version:
+        sentence += (f"; version {decision.verified_version} verified on "
+                     f"{decision.version_verified_on}")
     return sentence + "."
 
 
@@ -95,8 +98,8 @@ def title(decision: Decision) -> str | None:
 def meanings(levels: Iterable[str], max_age_days: int) -> list[tuple[str, str]]:
     """(level, what its badge means) for the catalog page, for the levels it shows."""
     text = {
-        "stable": "passes our smoke tests, QA's included; the last pass is at most "
-                  f"{max_age_days} days old",
+        "stable": "passes our smoke tests for the version it lists, QA's included; the last "
+                  f"pass is at most {max_age_days} days old",
         "beta": "ready to use, but it may still change. A connector listed as stable shows "
                 "Beta until its smoke tests confirm it",
         "preview": SHORT["preview"],

@@ -63,7 +63,12 @@ def _fresh(decision: Decision) -> tuple[State, str]:
     gaps = [reason for gate, reason in decision.gaps if gate == "fresh-evidence"]
     if gaps:
         return "missing", "; ".join(gaps)
-    return "passed", f"newest result passed {decision.last_verified}"
+    said = f"newest result passed {decision.last_verified}"
+    if decision.verified_version:
+        said += f"; version {decision.verified_version} verified {decision.version_verified_on}"
+    elif decision.unversioned:
+        said += f"; the results name no version (the catalog ships {decision.version})"
+    return "passed", said
 
 
 def _qa(decision: Decision) -> tuple[State, str]:

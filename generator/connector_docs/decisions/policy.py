@@ -3,9 +3,12 @@ smoke runs + build date in, decisions and diagnostics out.
 
 Rule (DESIGN.md): shown Stable only when the catalog claims ``stable`` and the newest
 non-skipped smoke result passed within ``max_age_days`` of the build date, with no newer
-failure, and QA's newest result passed. Otherwise a catalog "stable" falls back to Beta
-with the reasons listed; evidence that qualifies for a connector the catalog does not
-call stable marks it "ready to promote".
+failure, and QA's newest result passed. The pass must be for the catalog's current
+``version`` (issue 22): a result whose run names another version does not count ("verified
+on 2026-11-18 for version 1.4.0; the catalog ships 1.5.0"); a run that names no version
+counts, with a warning (``stable-unversioned``) when no fresh pass names the current one.
+Otherwise a catalog "stable" falls back to Beta with the reasons listed; evidence that
+qualifies for a connector the catalog does not call stable marks it "ready to promote".
 
 A badge states something, or is not shown (issue 19): a connector whose catalog entry
 claims no lifecycle has no badge (``Decision.badge`` is None), though readiness and
@@ -18,6 +21,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from connector_docs.diagnostics import Diagnostic, warning
 from connector_docs.model import Catalog, Connector, Lifecycle, SmokeRun
@@ -60,6 +64,20 @@ class Decision:
     # Why the evidence does not support Stable, whatever the claim: (readiness gate, the
     # team's words), the gate being ``fresh-evidence`` or ``qa-smoke``.
     gaps: tuple[tuple[str, str], ...] = ()
+    version: str | None = None  # the version the catalog ships
+    # The newest pass that names the catalog's version, when one does.
+    version_verified_on: dt.date | None = None
+    # The newest pass names another version and no pass for this one backs the evidence:
+    # (that version, its date); the fresh-evidence gate says "evidence is for ...".
+    outdated: tuple[str, dt.date] | None = None
+    # The evidence rests on runs that name no version (the runner's console transcript
+    # and JUnit XML carry none): counted, with a warning.
+    unversioned: bool = False
+
+    @property
+    def verified_version(self) -> str | None:
+        """The catalog's version when a passing smoke result names it."""
+        return self.version if self.version_verified_on else None
 
     @property
     def badge(self) -> Lifecycle | None:
@@ -134,10 +152,32 @@ def suite_gap(history: Sequence[Evidence], suite: str) -> tuple[str, str] | None
     return None
 
 
-def evidence_gaps(history: Sequence[Evidence], now: dt.datetime, max_age: int
-                  ) -> list[tuple[str, str]]:
+def version_order(version: str) -> tuple[int, ...] | None:
+    """A dotted version's numbers ("1.10.2" -> (1, 10, 2)); None when it is not one."""
+    core = version.strip().lstrip("vV").split("-")[0].split("+")[0]
+    parts = core.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def older_or_newer(tested: str, shipped: str) -> str:
+    """"an older", "a newer" or "another": how ``tested`` stands to ``shipped``."""
+    a, b = version_order(tested), version_order(shipped)
+    if a is None or b is None or a == b:
+        return "another"
+    return "an older" if a < b else "a newer"
+
+
+def counts_for(ev: Evidence, version: str | None) -> bool:
+    """Whether a result is evidence for the catalog's ``version``: it names that version,
+    or names none (unknown counts), or the catalog gives no version."""
+    return version is None or ev.version is None or ev.version == version
+
+
+def evidence_gaps(history: Sequence[Evidence], now: dt.datetime, max_age: int,
+                  version: str | None = None) -> list[tuple[str, str]]:
     """Why the newest smoke evidence is not current (empty when the newest result that ran
-    passed, at most ``max_age`` days ago), each as (for the team, for readers)."""
+    passed, at most ``max_age`` days ago, for the catalog's ``version``), each as (for the
+    team, for readers)."""
     counted = [e for e in history if e.status != "skipped"]
     if not counted:
         return [("no smoke results", "no smoke test has run yet") if not history else
@@ -148,23 +188,31 @@ def evidence_gaps(history: Sequence[Evidence], now: dt.datetime, max_age: int
         reasons.append((f"newest smoke result failed ({newest.suite}, {newest.date})",
                         f"the newest smoke test failed on {newest.date}"))
     passes = [e for e in counted if e.status == "passed"]
-    if passes:
-        age = (now - passes[-1].ran_at).days
+    current = [e for e in passes if counts_for(e, version)]
+    if passes and not current:
+        other = passes[-1]
+        reasons.append((f"evidence is for {older_or_newer(str(other.version), str(version))} "
+                        f"version: verified on {other.date} for version {other.version}; "
+                        f"the catalog ships {version}",
+                        f"version {version} is not verified yet: the last passing smoke "
+                        f"test, on {other.date}, was for version {other.version}"))
+    elif current:
+        age = (now - current[-1].ran_at).days
         if age > max_age:
             reasons.append((f"newest passing smoke result is {age} days old "
-                            f"({passes[-1].date}; limit {max_age})",
-                            f"the last passing smoke test was on {passes[-1].date}, more "
+                            f"({current[-1].date}; limit {max_age})",
+                            f"the last passing smoke test was on {current[-1].date}, more "
                             f"than {max_age} days ago"))
     return reasons
 
 
-def _judge(history: list[Evidence], now: dt.datetime, max_age: int
-           ) -> list[tuple[str, str, str]]:
+def _judge(history: list[Evidence], now: dt.datetime, max_age: int,
+           version: str | None = None) -> list[tuple[str, str, str]]:
     """Reasons the evidence does not support Stable (empty when it does), each as (the
     readiness gate it misses, for the team, for readers of public pages): the gates
     ``fresh-evidence`` and ``qa-smoke`` of the readiness report, in the same words."""
     gaps = [("fresh-evidence", team, public)
-            for team, public in evidence_gaps(history, now, max_age)]
+            for team, public in evidence_gaps(history, now, max_age, version)]
     qa = suite_gap(history, "qa")
     if qa:
         # Readers are told once that the newest test failed, QA's or not.
@@ -175,7 +223,7 @@ def _judge(history: list[Evidence], now: dt.datetime, max_age: int
 
 def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
                max_age: int) -> Decision:
-    reasons = _judge(history, now, max_age)
+    reasons = _judge(history, now, max_age, conn.version)
     newest: dict[str, Evidence] = {}
     for ev in history:
         newest[ev.suite] = ev
@@ -199,7 +247,34 @@ def decide_one(conn: Connector, history: list[Evidence], now: dt.datetime,
         gaps=tuple((gate, team) for gate, team, _ in reasons),
         max_age_days=max_age,
         sunset=conn.sunset if shown == "deprecated" else None,
+        version=conn.version,
+        **_versions(conn.version, history, now, max_age),
     )
+
+
+class _VersionFields(TypedDict):
+    version_verified_on: dt.date | None
+    outdated: tuple[str, dt.date] | None
+    unversioned: bool
+
+
+def _versions(version: str | None, history: Sequence[Evidence], now: dt.datetime,
+              max_age: int) -> _VersionFields:
+    """The Decision's version fields: which pass names the catalog's version, whether
+    the evidence is for another one, whether it rests on runs that name none."""
+    passes = [e for e in history if e.status == "passed"]
+    named = [e for e in passes if version is not None and e.version == version]
+    current = [e for e in passes if counts_for(e, version)]
+    outdated = None
+    if version is not None and passes and not current:
+        outdated = (str(passes[-1].version), passes[-1].date)
+    fresh_named = bool(named) and (now - named[-1].ran_at).days <= max_age
+    return {
+        "version_verified_on": named[-1].date if named else None,
+        "outdated": outdated,
+        "unversioned": version is not None and bool(current) and not fresh_named
+        and current[-1].version is None,
+    }
 
 
 def decide(catalog: Catalog, runs: Iterable[SmokeRun], now: dt.datetime,
@@ -217,4 +292,11 @@ def decide(catalog: Catalog, runs: Iterable[SmokeRun], now: dt.datetime,
                                  code="stable-downgraded",
                                  hint="run the smoke suites (engineering and QA) and add "
                                  "their results, or change availability"))
+        elif decision.shown == "stable" and decision.unversioned:
+            diags.append(warning(conn.source.path, f"'{conn.id}' is shown as Stable on smoke "
+                                 f"results that name no version; the catalog ships "
+                                 f"{decision.version}", pointer="/version",
+                                 code="stable-unversioned",
+                                 hint="run the smoke runner with JSON output (it records "
+                                 "connectorVersions) so the evidence names the version"))
     return decisions, diags

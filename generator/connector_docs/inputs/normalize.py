@@ -281,7 +281,23 @@ def sunset(release: Any) -> dt.date | None:
     """The date a deprecated release goes away (``deprecationWindow.sunsetDate``), when it
     is an ISO date; anything else says nothing a page could print as a date."""
     window = release.get("deprecationWindow") if isinstance(release, dict) else None
-    text = _str(window.get("sunsetDate")) if isinstance(window, dict) else None
+    return _date(_str(window.get("sunsetDate")) if isinstance(window, dict) else None)
+
+
+def stable_since(release: Any, ctx: _Ctx) -> dt.date | None:
+    """``release.stableSince``: the date the connector launched as stable (its post-launch
+    review is due a week later), when it is an ISO date; otherwise a warning."""
+    raw = release.get("stableSince") if isinstance(release, dict) else None
+    if raw is None:
+        return None
+    found = _date(_str(raw))
+    if found is None:
+        ctx.warn("/release/stableSince", "stableSince is not a date (YYYY-MM-DD); ignored",
+                 code="bad-date")
+    return found
+
+
+def _date(text: str | None) -> dt.date | None:
     if not text or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return None
     try:
@@ -316,6 +332,7 @@ def connector(raw: dict[str, Any], source: Source, locator: Locator | None,
         category=cat,
         category_raw=category_raw,
         sunset=sunset(release),
+        stable_since=stable_since(release, ctx),
         auth=auth(raw.get("authentication"), ctx, raw.get("connection")),
         source=source,
         lifecycle=lifecycle(raw, rollout, ctx),

@@ -39,6 +39,10 @@ def catalog_data(project: Project, guide_url: str | None = None) -> dict[str, An
             "lastVerified": decision.last_verified.isoformat() if decision.last_verified
             else None,
             "version": conn.version,
+            # The catalog's version when a passing smoke result names it, and when.
+            "verifiedVersion": decision.verified_version,
+            "versionVerifiedOn": decision.version_verified_on.isoformat()
+            if decision.version_verified_on else None,
             "actions": [op.id for op in conn.actions],
             "triggers": [op.id for op in conn.triggers],
             "url": guide_url.format(id=conn.id),

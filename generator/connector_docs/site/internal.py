@@ -1,6 +1,7 @@
 """The pages only internal sites get (``audience: internal``): launch readiness (the
-report ``connector-docs audit`` prints) and, with the ``ownership`` option, who does what
-for a launch. Public sites never build them, so nothing here reaches a public page."""
+report ``connector-docs audit`` prints), smoke-test triage (``connector-docs triage``),
+the QA sign-off attachments and, with the ``ownership`` option, who does what for a
+launch. Public sites never build them, so nothing here reaches a public page."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def internal_pages(project: Project, common: Mapping[str, Any]) -> list[PageSpec
                           "guide_url": project.options.guide_url(),
                           # the Owner column, only with an ownership file
                           "owners": None if owned is None else dict(owned.owners),
-                          "attachments": _attachments(project, common["connectors"])})]
+                          "attachments": _attachments(project, common["connectors"])}),
+             PageSpec("triage/index.md", "triage.md.j2", "triage", "Smoke test triage",
+                      {**common, "triage": project.triage()})]
     if owned is not None:
         owners = [(c, owned.owner_of(c.id)) for c in common["connectors"]]
         pages.append(PageSpec("ownership/index.md", "ownership.md.j2", "ownership",
