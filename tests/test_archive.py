@@ -50,7 +50,11 @@ def test_an_archive_holds_audit_smoke_guide_manifest_and_sums(site: Path) -> Non
     files = entries(site / "out" / "ledgerline.zip")
     names = sorted(files)
     assert names == ["ledgerline/SHA256SUMS", "ledgerline/audit.json", "ledgerline/guide.md",
-                     "ledgerline/manifest.json", "ledgerline/smoke/2026-11-18-engineering.json",
+                     "ledgerline/manifest.json",
+                     "ledgerline/qa/2026-11-20-qa.attachments/ledgerline/invoice-flow.log",
+                     "ledgerline/qa/2026-11-20-qa.attachments/ledgerline/invoice-paid.png",
+                     "ledgerline/qa/2026-11-20-qa.attachments/sign-off.txt",
+                     "ledgerline/smoke/2026-11-18-engineering.json",
                      "ledgerline/smoke/2026-11-20-qa.log",
                      "ledgerline/smoke/2026-11-24-nightly.xml"]
     manifest = json.loads(files["ledgerline/manifest.json"])

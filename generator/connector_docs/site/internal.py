@@ -37,7 +37,8 @@ def _attachments(project: Project, conns: list[Connector]) -> list[tuple[Connect
                 continue
             label = f"{run.suite}, {run.ran_at:%Y-%m-%d}"
             url = quote(a.published.removeprefix("readiness/"))
-            groups.setdefault(label, []).append((a.rel, url))
+            name = a.rel.split("/", 1)[1] if a.connector_id else a.rel
+            groups.setdefault(label, []).append((name, url))
         if groups:
             found.append((conn, sorted(groups.items(), key=lambda g: g[0].split(", ")[1],
                                        reverse=True)))
