@@ -105,7 +105,7 @@ def test_guides_say_when_and_by_what_they_were_verified(public: tuple[Path, str]
     ledger = html_mod.unescape(overview("ledgerline"))
     assert "cd-badge--stable" in ledger
     assert "Verified by the engineering, QA and nightly smoke tests, most recently on " \
-           "2026-11-24." in ledger
+           "2026-11-24; version 2.3.1 verified on 2026-11-18." in ledger
     chatter = html_mod.unescape(overview("chatterbox"))
     assert "cd-badge--beta" in chatter
     assert "Not yet verified as stable: the newest smoke test failed on 2026-11-24." in chatter

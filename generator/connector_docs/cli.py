@@ -368,5 +368,7 @@ def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[
 
 from connector_docs import releasecli  # noqa: E402,F401  (adds the release manager's commands)
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # run as the module itself, whose group holds every command
+    from connector_docs.cli import main as the_main
+
+    the_main()
