@@ -200,6 +200,11 @@ def browser(built: dict[str, tuple[Path, str]]) -> Iterator[Any]:
             chromium.close()
 
 
+# The panel is drawn: results, or the "No results" status.
+DONE = """() => document.querySelector('.cd-pagefind__result') ||
+    /No results/.test((document.querySelector('.cd-pagefind__status') || {}).textContent)"""
+
+
 def results(browser: Any, url: str, query: str) -> tuple[list[str], list[str], list[str]]:
     """Result links (site-relative as shown), every request made, page errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -215,11 +220,9 @@ def results(browser: Any, url: str, query: str) -> tuple[list[str], list[str], l
         box = page.locator(".md-header .cd-pagefind input")
         box.wait_for(timeout=15_000)
         box.fill(query)
-        page.locator(".pagefind-ui__message").filter(has_text="result").wait_for(
-            timeout=15_000)
-        page.wait_for_timeout(300)  # the results render after the count
+        page.wait_for_function(DONE, timeout=15_000)
         links = page.eval_on_selector_all(
-            ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+            ".cd-pagefind__title", "els => els.map(e => e.getAttribute('href'))")
     finally:
         context.close()
     return links, requests, errors

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,17 @@ def available() -> bool:
     return True
 
 
+def _in_own_loop(job: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run ``job`` in an event loop of its own: in a thread of its own when this thread
+    already runs one (a caller driving a browser, a notebook), where asyncio.run fails."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(job())).result()
+
+
 def index_site(site_dir: Path, language: str = "en") -> Indexed:
     """Index the built site at ``site_dir`` into ``site_dir/pagefind`` (replacing an older
     index); :class:`ConnectorDocsError` when Pagefind is missing or fails."""
@@ -68,7 +81,7 @@ def index_site(site_dir: Path, language: str = "en") -> Indexed:
     for page, moved in aside:
         page.rename(moved)
     try:
-        result = asyncio.run(run())
+        result = _in_own_loop(run)
     except Exception as exc:  # the service's errors have no common base class
         raise ConnectorDocsError([error(str(site_dir), f"Pagefind could not index the site: "
                                         f"{exc}")]) from None
