@@ -31,7 +31,10 @@
   function pagefind() {
     if (!runtime) {
       runtime = import(bundle + "pagefind.js").then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: root.pathname })).then(function () { return pf; });
+        // noWorker: Pagefind's shared worker is 41 KB more per cold query; the search
+        // itself (WebAssembly over a few chunks) is quick on the page's own thread.
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, noWorker: true }))
+          .then(function () { return pf; });
       });
     }
     return runtime;
