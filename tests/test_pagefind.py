@@ -72,6 +72,30 @@ def test_unsearched_tables_for_search_parameters_false() -> None:
     assert out.count("data-pagefind-ignore") == 1 and "Intro\n\n<table>\n" in out
 
 
+def test_generate_marks_tables_for_engines_without_the_plugin(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search_parameters: false reaches Zensical and Pagefind through `generate`."""
+    from click.testing import CliRunner
+    from connector_docs.cli import main
+
+    from .conftest import EXAMPLE_EPOCH, ROOT
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+    pages = {}
+    for params in (True, False):
+        config = tmp_path / f"mkdocs-{params}.yml"
+        config.write_text(f"site_name: x\nplugins:\n  - connector-docs:\n      catalog: "
+                          f"{ROOT / 'catalog' / 'connectors'}\n      search_parameters: "
+                          f"{str(params).lower()}\n")
+        out = tmp_path / f"out-{params}"
+        result = CliRunner().invoke(main, ["-f", str(config), "generate", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        pages[params] = (out / "connectors" / "chatterbox.md").read_text()
+    marked = "<table data-search-exclude data-pagefind-ignore>"
+    assert marked not in pages[True] and "\n<table>\n" in pages[True]
+    assert pages[False].count(marked) == pages[True].count("\n<table>\n") > 2
+
+
 def test_option_declared_once() -> None:
     assert Options().search_backend == "builtin"
     assert from_mapping({"search_backend": "pagefind"}, "mkdocs.yml", ".").search_backend \
