@@ -164,7 +164,7 @@ def query(browser: Any, url: str, backend: str, text: str, timeout_s: float) -> 
         if backend == "builtin":  # a query typed while it says "Initializing search" can
             # stay unanswered: type once its worker has the index (counted in the time)
             page.wait_for_function(_READY, timeout=timeout_s * 1000)
-        page.locator(box).fill(text)
+        page.locator(box).press_sequentially(text)  # key events: Material reads keyup
         try:
             page.wait_for_function(_DRAWN, arg=[result, status], timeout=timeout_s * 1000)
             seconds: float | None = round(time.perf_counter() - start, 2)
