@@ -276,3 +276,19 @@ def test_browser_does_not_find_excluded_text(
     assert links == []
     links, _, _ = results(browser, f"{www[1]}pf/", "unfurlLinks")
     assert any("/connectors/chatterbox/" in link for link in links), links
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_browser_from_file_says_a_server_is_needed(
+        browser: Any, built: dict[str, tuple[Path, str]]) -> None:
+    site, _ = built["pf"]
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((site / "index.html").as_uri())
+        note = page.locator(".md-header .cd-pagefind--off")
+        note.wait_for(timeout=15_000)
+        assert "served over HTTP" in note.text_content()
+    finally:
+        context.close()

@@ -21,9 +21,9 @@ The plugin sets it only where the site's ``mkdocs.yml`` gives the search plugin 
 **Table noise.** A table's header row ("Parameter Type Required Default Allowed values
 Description") and its empty cells (a dash) are words in the index like any other: every
 action's section matched "parameter", and a result's preview read "name string yes — —
-Agreement name". :func:`quiet_tables` marks them ``data-search-exclude="true"``; Material
-drops such attributes from the page once it has indexed it (those with a value), so the
-finished page is the same.
+Agreement name". :func:`quiet_tables` marks them ``data-search-exclude="true"``, which
+Material drops from the page once it has indexed it (those with a value), and
+``data-pagefind-ignore``, which stays for Pagefind.
 
 **Excluded regions.** A template writes :data:`EXCLUDE_START` and :data:`EXCLUDE_END` on
 lines of their own around Markdown that only repeats the guides (the rows of the scopes,
