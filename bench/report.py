@@ -27,6 +27,8 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "preview_synth_before": ("s", None),
     "validate_inproc": ("s", 1),
     "validate_cli": ("s", None),
+    "search_pagefind_bytes": ("KB", 400),
+    "search_builtin_bytes": ("KB", None),
 }
 
 
@@ -53,6 +55,8 @@ def labels(sizes: dict[str, int], n_real: int) -> dict[str, str]:
         "preview_synth_before": f"preview: every page rendered per rebuild (before), {small}",
         "validate_inproc": "validate: load_catalog in-process, real catalog",
         "validate_cli": "validate: connector-docs validate CLI wall, real catalog",
+        "search_pagefind_bytes": "search: Pagefind bytes per cold query",
+        "search_builtin_bytes": "search: Material index per page load",
     }
 
 

@@ -26,12 +26,13 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import preview, procs, report, synth
+from bench import search as search_bench
 from bench.procs import MKDOCS, Run
 
 ROOT = synth.ROOT
 DEFAULT_OUT = ROOT / "bench" / "out"
 ASSETS = ROOT / "generator" / "connector_docs" / "site" / "assets"
-PHASES = ("overhead", "linear", "huge", "preview", "validate")
+PHASES = ("overhead", "linear", "huge", "preview", "validate", "search")
 FULL = {"small": 1000, "large": 3000, "huge": 10_000, "repeats": 3, "serve_edits": 3}
 QUICK = {"small": 20, "large": 60, "huge": 60, "repeats": 1, "serve_edits": 1}
 
@@ -293,6 +294,31 @@ class Bench:
                      round(median(before["overlay_s"] + before["definition_s"]), 2),
                      "CONNECTOR_DOCS_PREVIEW=full: every rebuild renders every page")
 
+    def search(self) -> None:
+        """Material's search beside Pagefind (bench/search.py): bytes a cold query fetches
+        and time to the first result, at the real catalog, small and huge (quick: small)."""
+        if not search_bench.CHROMIUM.exists():
+            log(f"search: skipped, {search_bench.CHROMIUM} is not installed")
+            return
+        sizes = [str(self.sizes["small"])] if self.quick else \
+            ["real", str(self.sizes["small"]), str(self.sizes["huge"])]
+        results = search_bench.run(self.out, sizes, self.seed)
+        self.figures["search"] = results
+        print("\n" + search_bench.table(results), flush=True)
+        done = [(size, f) for size, f in results.items() if "pagefind_query_bytes_max" in f]
+        if not done:
+            raise RuntimeError("no size measured: " + json.dumps(results)[:300])
+        largest = done[-1][1]
+        self.labels["search_pagefind_bytes"] = (
+            f"search: Pagefind bytes per cold query, {largest['connectors']:,}")
+        self.labels["search_builtin_bytes"] = (
+            f"search: Material index per page load, {largest['connectors']:,}")
+        self.row("search_pagefind_bytes", round(largest["pagefind_query_bytes_max"] / 1024),
+                 f"first result {largest['pagefind_first_result_s_median']} s; Material "
+                 f"{largest['builtin_first_result_s_median']} s")
+        self.row("search_builtin_bytes", round(largest["builtin_index_bytes"] / 1024),
+                 f"gzip {round(largest['builtin_index_gzip_bytes'] / 1024)} KB")
+
     def validate(self) -> None:
         if not synth.REAL_CATALOG.is_dir():
             return
@@ -378,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         ("builds", lambda: bench.builds(phases)),
         ("huge", lambda: bench.huge(build_site=not args.quick)),
         ("preview", bench.preview),
+        ("search", bench.search),
     ]
     failed = False
     for name, step in steps:

@@ -114,3 +114,27 @@ def test_quick_run_reports_every_measure(tmp_path: Path) -> None:
     assert {"overhead_synth", "linear_time", "linear_bytes", "huge_stages"} <= measured
     sites = [v for k, v in saved["figures"].items() if k.startswith("site ")]
     assert sites and all(site["search_index_bytes"] > 0 for site in sites)
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_search_bench_measures_both_backends(tmp_path: Path) -> None:
+    """bench/search.py at a tiny size: both backends built, queried in Chromium, tabled."""
+    from bench import search as search_bench
+
+    if not search_bench.CHROMIUM.exists():
+        pytest.skip(f"{search_bench.CHROMIUM} is not installed")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search.py"), "--sizes", "12", "--no-real",
+         "--out", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    table = result.stdout[result.stdout.index("connectors |"):]
+    assert "Material index" in table and "Pagefind bytes/query" in table
+    figures = json.loads((tmp_path / "search.json").read_text())["12"]
+    assert figures["connectors"] == 12
+    assert figures["builtin_index_bytes"] > 0 and figures["pagefind_bundle_bytes"] > 0
+    for backend in ("builtin", "pagefind"):
+        runs = figures[f"{backend}_queries"]
+        assert len(runs) == 2 and all(r["bytes"] > 0 and r["results"] > 0 for r in runs), runs

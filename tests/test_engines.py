@@ -368,3 +368,24 @@ def test_properdocs_runs_in_a_child_when_mkdocs_is_loaded(
     result = CliRunner().invoke(cli.main, ["build", "--engine", "properdocs", "-d", "out"])
     assert result.exit_code == 0, result.output
     assert 'content="mkdocs-ProperDocs' in (root / "out" / "index.html").read_text()
+
+
+@pytest.mark.e2e
+def test_zensical_with_pagefind_indexes_the_site_and_adds_the_box(tmp_path: Path) -> None:
+    needs("zensical")
+    pytest.importorskip("pagefind", reason="pip install 'pagefind[extended]' (test extra)")
+    root = example(tmp_path)
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    config["plugins"][1]["connector-docs"]["search_backend"] = "pagefind"
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    result = run(root, "build", "--engine", "zensical")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "Pagefind indexed" in result.stdout
+    site = root / "site"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert 'src="../assets/connector-docs-search.js"' in \
+        (site / "catalog" / "index.html").read_text()
+    plain = example(tmp_path / "plain")
+    assert run(plain, "build", "--engine", "zensical").returncode == 0
+    assert not (plain / "site" / "pagefind").exists()
+    assert "connector-docs-search.js" not in (plain / "site" / "catalog" / "index.html").read_text()

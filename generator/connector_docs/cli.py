@@ -26,7 +26,7 @@ from connector_docs.options import (
 from connector_docs.options import spec as option_spec
 from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_texts
-from connector_docs.site import export, pages, render
+from connector_docs.site import export, pages, render, search
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.text import counted
 
@@ -222,6 +222,8 @@ def generate(ctx: click.Context, out: str, catalog: str | None, taxonomy: str | 
         specs = pages.plan(proj)
         templates = str(opts.path(opts.templates)) if opts.templates else None
         texts = list(zip(specs, render.render_many(specs, templates), strict=True))
+        if not opts.search_parameters:  # no plugin puts them in after a search indexed them
+            texts = [(spec, search.unsearched_tables(text)) for spec, text in texts]
     except ConnectorDocsError as exc:
         _fail(exc)
         return

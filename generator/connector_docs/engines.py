@@ -28,7 +28,7 @@ from connector_docs.options import Options, from_mkdocs_yml
 from connector_docs.project import Project, load, trace_secrets
 from connector_docs.secrets.scan import scan_site
 from connector_docs.site import build as site_build
-from connector_docs.site import engines, internal, pages
+from connector_docs.site import engines, internal, pagefind, pages
 
 _CHILD = "CONNECTOR_DOCS_PROPERDOCS_CHILD"
 
@@ -126,6 +126,8 @@ def build_zensical(config_file: Path, site_dir: str | None, strict: bool) -> Pat
             raise ConnectorDocsError([error(str(config_file), "build failed, the previous "
                                             f"site is untouched: Zensical exited with "
                                             f"{ran.returncode} (its messages are above)")])
+        if proj.options.search_backend == "pagefind":
+            print(pagefind.index_build(work / "site"), file=sys.stderr)
         specs = pages.plan(proj)
         check(work / "site", proj, "zensical", specs)
         safebuild.swap(work / "site", target)
@@ -162,7 +164,8 @@ def _stage(proj: Project, config_file: Path, settings: dict[str, object],
             continue  # the user's own copy wins, as in the plugin
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
-    (work / "mkdocs.yml").write_text(engines.zensical_config(config_file, settings),
+    (work / "mkdocs.yml").write_text(engines.zensical_config(
+        config_file, settings, pagefind=opts.search_backend == "pagefind"),
                                      encoding="utf-8")
 
 

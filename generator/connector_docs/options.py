@@ -19,6 +19,7 @@ from connector_docs.diagnostics import ConnectorDocsError, did_you_mean, error
 from connector_docs.model import GATE_NAMES
 
 AUDIENCES = ("public", "internal")
+SEARCH_BACKENDS = ("builtin", "pagefind")
 PLUGIN_NAMES = ("connector-docs", "connector_docs")
 
 
@@ -84,6 +85,10 @@ class Options:
     search_parameters: bool = _option(
         True, "bool", "Put the guides' parameter and output tables in the site search "
         "(about half its index).")
+    search_backend: str = _option(
+        "builtin", "choice", "The site search: builtin (the theme's own, one index every "
+        "visitor downloads whole; works from file://) or pagefind (indexed after the build, "
+        "fetched in small chunks per query; needs an HTTP server).", SEARCH_BACKENDS)
     # Facts about the platform the connectors run on, printed in every guide.
     platform_name: str | None = _option(
         None, "text", "The platform's name as guides call it (\"Acme Flows\"); without "

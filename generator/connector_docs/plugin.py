@@ -36,7 +36,7 @@ from connector_docs.project import trace_secrets
 from connector_docs.secrets.redact import Redactor
 from connector_docs.secrets.scan import ScanMemory, scan_site
 from connector_docs.servepreview import FastPreview
-from connector_docs.site import build, escape, export, internal, pages, render, search
+from connector_docs.site import build, escape, export, internal, pagefind, pages, render, search
 from connector_docs.speedups.bytecode import ThemeBytecode
 from connector_docs.speedups.runtime import paused_gc
 from connector_docs.speedups.verbatim import HTML_START, Verbatim
@@ -153,6 +153,9 @@ class ConnectorDocsPlugin(FastPreview, _Base):
     @event_priority(100)  # before Material's search plugin fills in its own default
     def _search_defaults(self, config: MkDocsConfig) -> None:
         search.set_default_separator(config.plugins)
+        if self.config.get("search_backend") == "pagefind":
+            for line in search.switch_off_builtin(config.plugins):
+                log.info(line)
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = str(Path(config.config_file_path or "mkdocs.yml").resolve().parent)
@@ -176,6 +179,8 @@ class ConnectorDocsPlugin(FastPreview, _Base):
         config.extra_css.append("assets/connector-docs.css")
         config.extra_javascript.append("assets/connector-docs-catalog.js")
         config.extra_javascript.append("assets/connector-docs-readiness.js")
+        if self.options.search_backend == "pagefind":
+            config.extra_javascript.append("assets/connector-docs-search.js")
         return config
 
     on_config = CombinedEvent(_search_defaults, _on_config)
@@ -327,6 +332,8 @@ class ConnectorDocsPlugin(FastPreview, _Base):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output, missing = self.verbatim.restore(page.file.src_uri, output)
         if page.file.src_uri in self.verbatim.content:  # search_parameters: false
+            blocks = self.verbatim.content[page.file.src_uri]  # marked for Pagefind too
+            self.verbatim.content[page.file.src_uri] = list(map(search.unsearched_table, blocks))
             output, also = self.verbatim.restore_content(page.file.src_uri, output)
             missing += also
         if missing:
@@ -382,5 +389,11 @@ class ConnectorDocsPlugin(FastPreview, _Base):
                               exc_info=True)
             raise PluginError("secret scan: the built site contains credentials:\n"
                               + "\n".join(d.format() for d in problems))
+        if self.options is not None and self.options.search_backend == "pagefind":
+            try:  # `mkdocs serve`: its first build's index, put back after each rebuild
+                log.info(pagefind.index_build(Path(config.site_dir),
+                                              self.cache_dir if self.serving else None))
+            except ConnectorDocsError as exc:
+                raise PluginError(str(exc)) from None
         for line in self.summary:  # last, after the scan: what a person reads
             log.info(line)

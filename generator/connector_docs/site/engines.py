@@ -102,7 +102,7 @@ def _names(items: Any) -> set[str]:
             for i in items or [] if i is not None}
 
 
-def zensical_config(mkdocs_yml: Path, settings: dict[str, Any]) -> str:
+def zensical_config(mkdocs_yml: Path, settings: dict[str, Any], pagefind: bool = False) -> str:
     """The config Zensical builds the generated docs folder with: it inherits the user's
     mkdocs.yml (Zensical resolves its ``!ENV`` tags and nested ``INHERIT``), points
     ``docs_dir`` and ``site_dir`` at the folders beside it, and adds only what is missing:
@@ -116,7 +116,9 @@ def zensical_config(mkdocs_yml: Path, settings: dict[str, Any]) -> str:
         have = _names(extensions)
         add = [name for name in NEEDED_EXTENSIONS if name not in have]
     css = [f"assets/{n}" for n in render.ASSETS if n.endswith(".css")]
-    js = [f"assets/{n}" for n in render.ASSETS if n.endswith(".js")]
+    # The Pagefind box only with search_backend: pagefind (the site is indexed after).
+    js = [f"assets/{n}" for n in render.ASSETS if n.endswith(".js")
+          and (pagefind or n != "connector-docs-search.js")]
     config: dict[str, Any] = {"INHERIT": str(mkdocs_yml.resolve()),
                               "docs_dir": "docs", "site_dir": "site"}
     if add:

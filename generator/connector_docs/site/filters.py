@@ -15,7 +15,7 @@ from typing import Any
 from connector_docs.decisions import badges
 from connector_docs.decisions.policy import LEVEL_LABELS, Decision, Evidence
 from connector_docs.model import Connector
-from connector_docs.site import escape
+from connector_docs.site import escape, search
 from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import MAX_LIST, ParamRow
 from connector_docs.speedups import verbatim
@@ -193,13 +193,13 @@ MAX_SAMPLE_CHARS = 4096
 def sample(value: Any) -> Markdown:
     """An example result as a collapsed, highlighted JSON block, marked for the plugin to
     pass through and to keep out of the site search (``verbatim.html_block``; Material's
-    search also skips ``data-search-exclude``). Raw HTML, so it renders the same with or
+    and Pagefind also skip it: ``search.excluded``). Raw HTML, so it renders the same with or
     without Markdown extensions; cut past the bounds above with a note."""
     shown, cut = escape.json_lines(value, MAX_SAMPLE_LINES, MAX_SAMPLE_CHARS)
     note = (f'\n<p class="cd-sample__more">Cut to its first '
             f'{counted(len(shown), "line")} to keep the page small.</p>' if cut else "")
     return Markdown(verbatim.html_block(
-        '<details class="cd-sample" data-search-exclude="">\n<summary>Sample output</summary>\n'
+        f'<details class="cd-sample" {search.excluded("")}>\n<summary>Sample output</summary>\n'
         '<div class="highlight"><pre><code class="language-json">' + "\n".join(shown)
         + f"</code></pre></div>{note}\n</details>", search=False))
 

@@ -23,7 +23,7 @@ import yaml
 from connector_docs.decisions import wording
 from connector_docs.decisions.policy import LEVEL_LABELS
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean, error
-from connector_docs.site import escape, filters, inheritance
+from connector_docs.site import escape, filters, inheritance, search
 from connector_docs.site.escape import Markdown
 from connector_docs.site.pages import PageSpec
 from connector_docs.speedups.runtime import fork_map
@@ -32,7 +32,8 @@ from connector_docs.text import anchor
 R = TypeVar("R")
 
 # Static files every site needs: badge and catalog styles, the catalog filter script.
-ASSETS = ("connector-docs.css", "connector-docs-catalog.js", "connector-docs-readiness.js")
+ASSETS = ("connector-docs.css", "connector-docs-catalog.js", "connector-docs-readiness.js",
+          "connector-docs-search.js")
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
@@ -95,7 +96,8 @@ def _env(override: str | None) -> jinja2.Environment:
         plural=wording.plural, counted=wording.counted, auth_label=wording.auth_label,
         tier_label=wording.tier_label,
     )
-    env.globals.update(level_label=LEVEL_LABELS)
+    # search_exclude: the attributes keeping an element out of every site search.
+    env.globals.update(level_label=LEVEL_LABELS, search_exclude=Markdown(search.excluded()))
     env.context_class = _Context
     return env
 
