@@ -89,7 +89,7 @@ def test_catalog_intro_says_what_the_badges_mean(public: tuple[Path, str]) -> No
            "pass is at most 14 " \
            "days old." in intro
     assert "Featured highlighted by the platform team." in intro
-    assert ('<details class="cd-legend" data-search-exclude>'
+    assert ('<details class="cd-legend" data-search-exclude data-pagefind-ignore>'
             "<summary>What the badges mean</summary>") in page
     assert "A connector without a badge has not announced a release stage." in intro
     assert "freshness window" not in page and "catalog calls" not in page

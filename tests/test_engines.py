@@ -68,8 +68,9 @@ def article(html: str) -> str:
                   flags=re.S)
     text = re.sub(r'<a id="__skip"[^>]*></a>', "", text)
     text = re.sub(r"<svg\b.*?</svg>", "<svg/>", text, flags=re.S)
-    text = re.sub(r"<div data-search-exclude>|(?<=\n)</div>(?=\n)", "", text)
-    text = re.sub(r' data-search-exclude(="[^"]*")?', "", text)
+    text = re.sub(r"<div data-search-exclude(?: data-pagefind-ignore)?>|(?<=\n)</div>(?=\n)",
+                  "", text)
+    text = re.sub(r' data-(?:search-exclude|pagefind-ignore)(="[^"]*")?', "", text)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
