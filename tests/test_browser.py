@@ -16,7 +16,6 @@ import contextlib
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import threading
@@ -28,21 +27,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from .browsers import CHROMIUM, chromium, unavailable
 from .conftest import EXAMPLE_CATALOG
 from .helpers import make_site, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Facet name in the page (form field, data-* attribute) -> key in catalog.json.
 FACETS = {"status": "badge", "category": "category", "auth": "auth", "tier": "pricingTier"}
 # A connector whose texts are HTML/attribute/URL metacharacters: must show as text.
@@ -51,14 +41,6 @@ TRICKY_CATEGORY = 'R&D "Labs" <b>=1'
 TRICKY_SCOPE = "x:<script>&amp;"
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _unavailable(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
 
 
 # --- site and server ---------------------------------------------------------------------
@@ -160,7 +142,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]:
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     www = tmp_path_factory.mktemp("www")
     handler = functools.partial(_QuietHandler, directory=str(www))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -197,16 +179,8 @@ def public(sites: dict[str, Site]) -> Site:
 
 @pytest.fixture(scope="module")
 def browser(sites: dict[str, Site]) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass

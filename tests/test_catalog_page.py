@@ -18,11 +18,8 @@ Figures (first card's y, Tab presses) are printed: run with -s to see them.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +30,10 @@ import yaml
 
 from bench import shape, synth
 
+from .browsers import CHROMIUM, chromium, served, unavailable
 from .conftest import REAL_CATALOG
 from .helpers import make_site, mkdocs_build
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, FACETS, Site, _external, _unavailable
+from .test_browser import FACETS, Site, _external
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -63,27 +61,15 @@ def _theme() -> dict[str, Any]:
     ]}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A folder served on 127.0.0.1: (folder, base URL)."""
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("www")
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(folder) as base:
+        yield folder, base
 
 
 @pytest.fixture(scope="module")
@@ -125,16 +111,8 @@ def site(request: pytest.FixtureRequest) -> Site:
 
 @pytest.fixture(scope="module")
 def browser(www: tuple[Path, str]) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -10,12 +10,8 @@ except in CI)."""
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,12 +21,10 @@ from connector_docs.options import Options, from_mapping
 from connector_docs.site import filters, search
 from connector_docs.speedups.verbatim import html_block
 
+from .browsers import chromium, served
 from .helpers import make_site, mkdocs_build
 
 BOTH = ("data-search-exclude", "data-pagefind-ignore")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 THEME = {"theme": {"name": "material", "font": False},
          "markdown_extensions": ["attr_list", "admonition", "tables"]}
 
@@ -128,21 +122,9 @@ def _build(tmp: Path, site: Path, **plugin: Any) -> str:
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("www")
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(root) as base:
+        yield root, base
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -202,26 +184,11 @@ def test_search_parameters_false_holds_for_pagefind(
 # --- a real browser -------------------------------------------------------------------
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
-
 
 @pytest.fixture(scope="module")
 def browser(built: dict[str, tuple[Path, str]]) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 # The panel is drawn: results, or the "No results" status.

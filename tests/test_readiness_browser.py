@@ -13,15 +13,9 @@ from typing import Any
 
 import pytest
 
+from .browsers import CHROMIUM, chromium, unavailable
 from .helpers import make_site, mkdocs_build
-from .test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    TRICKY_NAME,
-    _QuietHandler,
-    _tricky_catalog,
-    _unavailable,
-)
+from .test_browser import TRICKY_NAME, _QuietHandler, _tricky_catalog
 from .test_readiness_site import ReadinessPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -32,7 +26,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Readin
     """The example catalog plus a connector named in HTML, internal, served locally:
     (URL of the readiness page, the page's HTML as built)."""
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("readiness")
     project = make_site(tmp / "project", catalog=_tricky_catalog(tmp),
                         extra={"theme": {"name": "material", "font": False}})
@@ -55,16 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Readin
 
 @pytest.fixture(scope="module")
 def browser(site: Any) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _open(browser: Any, url: str, javascript: bool = True) -> Any:

@@ -9,10 +9,6 @@ settings): the example catalog, public and internal, and the real catalog
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,44 +16,25 @@ from typing import Any
 
 import pytest
 
+from .browsers import CHROMIUM, chromium, served, unavailable
 from .conftest import REAL_CATALOG
 from .helpers import make_site, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 REAL_CONFIG = Path("configs") / "connector-smoke.config.example.json"
 EXTENSIONS = ["attr_list", "admonition", "tables", {"toc": {"permalink": True}}]
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     root = tmp_path_factory.mktemp("www")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(root) as base:
+        yield root, base
 
 
 def _site(www: tuple[Path, str], tmp: Path, name: str, **plugin: Any) -> str:
@@ -89,16 +66,8 @@ def real(www: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> str
 
 @pytest.fixture(scope="module")
 def browser(www: tuple[Path, str]) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass
@@ -134,11 +103,19 @@ class SearchBox:
                  && /matching|No matching/.test(
                       document.querySelector(".md-search-result__meta").textContent)""",
             arg=query, timeout=20_000)
-        self.page.wait_for_timeout(300)
-        items = self.page.eval_on_selector_all(".md-search-result__item", """els => els.map(
-            e => [e.querySelector("a").href,
-                  [...e.querySelectorAll("article h1, article h2")].map(h => h.textContent),
-                  e.textContent])""")
+        # On a busy machine the worker may still answer an earlier prefix of the query:
+        # read the list until two readings 300 ms apart agree.
+        items, previous = None, [None]
+        for _ in range(30):
+            self.page.wait_for_timeout(300)
+            items = self.page.eval_on_selector_all(".md-search-result__item", """els => els.map(
+                e => [e.querySelector("a").href,
+                      [...e.querySelectorAll("article h1, article h2")].map(h => h.textContent),
+                      e.textContent])""")
+            if items == previous:
+                break
+            previous = items
+        assert items is not None
         return [Result(href.removeprefix(self.base), titles, text)
                 for href, titles, text in items]
 
