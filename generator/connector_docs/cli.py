@@ -220,7 +220,7 @@ def generate(ctx: click.Context, out: str, catalog: str | None, taxonomy: str | 
                                    audience=audience, not_secret=not_secret, secret=secret)
     try:
         specs = pages.plan(proj)
-        templates = str(opts.path(opts.templates)) if opts.templates else None
+        templates = opts.template_folder()
         texts = list(zip(specs, render.render_many(specs, templates), strict=True))
         if not opts.search_parameters:  # no plugin puts them in after a search indexed them
             texts = [(spec, search.unsearched_tables(text)) for spec, text in texts]
@@ -276,16 +276,17 @@ def schema(names: tuple[str, ...], out: str | None, list_them: bool) -> None:
     editors: point a definition's "$schema" at a written copy."""
     from connector_docs.inputs.validators import PUBLISHED_SCHEMAS, schema_text, write_schemas
 
-    if list_them:
+    if list_them:  # and stop
         click.echo("\n".join(f"{name:10} {what}" for name, what in PUBLISHED_SCHEMAS.items()))
-    elif out is None and len(names) > 1:
+        return
+    if out is None and len(names) > 1:
         click.echo("error: name one schema to print, or pass --out DIR to write several",
                    err=True)
         sys.exit(1)
     try:
-        if out is None and not list_them:
+        if out is None:
             click.echo(schema_text(names[0] if names else "connector"), nl=False)
-        elif out is not None:
+        else:
             written = write_schemas(names, Path(out))
             click.echo(f"wrote {counted(written, 'schema')} to {out}", err=True)
     except ConnectorDocsError as exc:
@@ -361,9 +362,9 @@ def scan(ctx: click.Context, site: str, audience: str | None, not_secret: tuple[
         _fail(ConnectorDocsError(f"{site}: no such folder; pass the built site's folder"))
     found = engines.scan_built(_load(opts, "text"), site, secrets_only)
     _emit(found, "text")
-    files = sum(1 for p in Path(site).rglob("*") if p.is_file())
     if found:
         _fail(ConnectorDocsError(f"{site}: {counted(len(found), 'problem')}; do not publish it"))
+    files = sum(1 for p in Path(site).rglob("*") if p.is_file())
     click.echo(f"{site}: no secrets in {counted(files, 'file')}"
                + ("" if secrets_only else "; the generated pages are there"), err=True)
 

@@ -126,6 +126,10 @@ class Options:
     def is_url(self, value: str) -> bool:
         return value.startswith(("https://", "http://"))
 
+    def template_folder(self) -> str | None:
+        """The ``templates`` option as the folder ``render`` reads overrides from."""
+        return str(self.path(self.templates)) if self.templates else None
+
 
 # The options a mkdocs.yml sets (the others come from MkDocs' own settings).
 PLUGIN_OPTIONS: tuple[Field[Any], ...] = tuple(
@@ -252,18 +256,26 @@ def _pointers(value: Any) -> bool:
         isinstance(item, str) and item.startswith(("/", "*")) for item in value)
 
 
-def from_mkdocs_yml(path: Path) -> Options:
-    """Options from the ``connector-docs`` entry of a mkdocs.yml; defaults when the file
-    or the entry is absent."""
-    if not path.is_file():
-        return Options()
+def read_mkdocs_yml(path: Path) -> Any:
+    """A mkdocs.yml as data, read without MkDocs: ``!ENV`` resolved, other tags read as
+    plain values. Raises ``ConnectorDocsError`` located at a YAML error."""
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConnectorDocsError([error(str(path), f"cannot read: {exc}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConnectorDocsError([error(
             str(path), f"cannot read YAML: {getattr(exc, 'problem', exc)}",
             line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0)]) from None
+
+
+def from_mkdocs_yml(path: Path) -> Options:
+    """Options from the ``connector-docs`` entry of a mkdocs.yml; defaults when the file
+    or the entry is absent."""
+    if not path.is_file():
+        return Options()
+    config = read_mkdocs_yml(path)
     base = str(path.parent)
     plugins = config.get("plugins", []) if isinstance(config, dict) else []
     items = plugins.items() if isinstance(plugins, dict) else (

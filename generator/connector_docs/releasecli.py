@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from connector_docs.cli import (
+    _fail,
     _load,
     _load_for_report,
     _options,
@@ -100,8 +101,8 @@ def archive(ctx: click.Context, ids: tuple[str, ...], every: bool, out: str) -> 
     try:
         opts = _options(ctx)
     except ConnectorDocsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        _fail(exc)
+        return
     proj = _load(opts, "text")
     shown = [c.id for c in visible(proj)]
     for cid in ids:

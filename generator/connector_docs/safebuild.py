@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from connector_docs.diagnostics import LOGGER_NAME, ConnectorDocsError, error
+from connector_docs.options import read_mkdocs_yml
 from connector_docs.site.engines import NAMES, check_built
 from connector_docs.text import counted
 
@@ -45,33 +46,20 @@ def _missing_docs_dir(config_file: Path) -> bool:
     """True when mkdocs.yml names no ``docs_dir`` and its default ``docs/`` is absent: a
     folder holding only mkdocs.yml and a catalog, whose pages are all generated. MkDocs
     refuses a missing docs folder; ``build`` then gives it an empty one."""
-    from mkdocs.utils.yaml import yaml_load
-
     if (config_file.parent / "docs").is_dir():
         return False
     try:
-        with config_file.open("rb") as stream:
-            raw = yaml_load(stream)
-    except Exception:  # MkDocs reports a broken mkdocs.yml, with its place, right after
+        raw = read_mkdocs_yml(config_file)
+    except ConnectorDocsError:  # MkDocs reports a broken mkdocs.yml, located, right after
         return False
     return isinstance(raw, dict) and "docs_dir" not in raw
 
 
-def _mkdocs() -> None:
-    try:
-        import mkdocs  # noqa: F401
-    except ImportError:
-        raise ConnectorDocsError(
-            "connector-docs build needs MkDocs, which is not installed: "
-            "pip install 'connector-docs[mkdocs]' (MkDocs and Material for MkDocs)") from None
-
-
 def build(config_file: Path, site_dir: str | None, strict: bool,
           engine: str = "mkdocs") -> Path:
-    """Build with MkDocs (or ProperDocs, once it stands in for ``mkdocs``: ``engines``)."""
-    if not config_file.is_file():
-        raise ConnectorDocsError(f"{config_file}: no such file; pass -f mkdocs.yml")
-    _mkdocs()
+    """Build with MkDocs (or ProperDocs, once it stands in for ``mkdocs``). Called by
+    ``engines.build``, which has checked that ``config_file`` exists and the engine is
+    installed."""
     with tempfile.TemporaryDirectory(prefix=".connector-docs-docs-") as empty:
         docs = {"docs_dir": empty} if _missing_docs_dir(config_file) else {}
         return _build(config_file, site_dir, strict, engine, docs)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
-from connector_docs.diagnostics import Diagnostic, error
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error
 from connector_docs.inputs.locate import Locator, Violation, line_col, lone_surrogate
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
@@ -162,6 +163,20 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
                 code="encoding",
             )
         ]
+
+
+def read_option_file(path: Path, shown: str, option: str, hint: str,
+                     max_bytes: int = MAX_JSON_BYTES) -> bytes:
+    """The JSON file an option names (``taxonomy``, ``ownership``), at most one byte over
+    ``max_bytes`` (``parse_json`` reports the size; a huge file is never read in). Raises
+    ``ConnectorDocsError`` at ``shown`` (the path as the user gave it) with ``hint``."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ConnectorDocsError([error(
+            shown, f"cannot read the {option} file: {exc.strerror or exc}", code=option,
+            hint=hint)]) from None
 
 
 def parse_json(

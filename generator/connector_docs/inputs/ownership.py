@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean, error, warning
-from connector_docs.inputs.jsonfile import parse_json
+from connector_docs.inputs.jsonfile import parse_json, read_option_file
 from connector_docs.inputs.lint import schema_errors
 from connector_docs.inputs.locate import Locator, pointer_join
 
@@ -73,13 +73,8 @@ def _validator() -> Any:
 def load(path: Path, shown: str, known: Iterable[str]) -> tuple[Ownership, list[Diagnostic]]:
     """The ownership file at ``path`` (``shown`` as the user gave it) and its warnings (ids
     the catalog does not have); raises ``ConnectorDocsError`` with every error, located."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ConnectorDocsError([error(
-            shown, f"cannot read the ownership file: {exc.strerror or exc}", code="ownership",
-            hint="set the `ownership` option to a JSON file, e.g. " + _EXAMPLE)]) from None
+    data = read_option_file(path, shown, "ownership", "set the `ownership` option to a "
+                            "JSON file, e.g. " + _EXAMPLE, MAX_BYTES)
     found, problems = parse(data, shown, known)
     if found is None:
         raise ConnectorDocsError(problems)

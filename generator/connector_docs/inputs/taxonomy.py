@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, did_you_mean, error
-from connector_docs.inputs.jsonfile import parse_json
+from connector_docs.inputs.jsonfile import parse_json, read_option_file
 from connector_docs.inputs.locate import Locator, pointer_join
 from connector_docs.model import Connector
 
@@ -117,14 +117,8 @@ def builtin() -> Taxonomy:
 def load(path: Path, shown: str | None = None) -> Taxonomy:
     """A user's taxonomy file; raises ``ConnectorDocsError`` with every problem, located."""
     where = shown or str(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ConnectorDocsError([error(
-            where, f"cannot read the taxonomy file: {exc.strerror or exc}", code="taxonomy",
-            hint="set the `taxonomy` option to a JSON file of categories, e.g. " + _EXAMPLE,
-        )]) from None
+    data = read_option_file(path, where, "taxonomy", "set the `taxonomy` option to a JSON "
+                            "file of categories, e.g. " + _EXAMPLE, MAX_BYTES)
     found, problems = parse(data, where)
     if found is None:
         raise ConnectorDocsError(problems)

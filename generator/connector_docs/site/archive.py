@@ -55,9 +55,8 @@ def archives(project: Project, ids: list[str]) -> list[Archive]:
     """An archive per connector id (ids the site shows; the caller checks them)."""
     conns = {c.id: c for c in pages.visible(project)}
     specs = {s.connector_id: s for s in pages.plan(project) if s.connector_id in ids}
-    templates = project.options.templates
-    override = str(project.options.path(templates)) if templates else None
-    guides = dict(zip(specs, render.render_many(list(specs.values()), override),
+    guides = dict(zip(specs, render.render_many(list(specs.values()),
+                                                project.options.template_folder()),
                       strict=True))
     report = project.readiness()
     found = []
@@ -82,6 +81,7 @@ def archives(project: Project, ids: list[str]) -> list[Archive]:
         for a in project.attachments:  # QA sign-off files of the runs filed above
             if a.run in backing and a.applies_to(cid):
                 files[f"qa/{a.folder}/{a.rel}"] = a.content(project.redactor.redact)
+        digests = {p: hashlib.sha256(d).hexdigest() for p, d in sorted(files.items())}
         manifest = {
             "formatVersion": FORMAT_VERSION,
             "connector": cid,
@@ -92,11 +92,10 @@ def archives(project: Project, ids: list[str]) -> list[Archive]:
             "lastVerified": str(decision.last_verified) if decision.last_verified else None,
             "built": project.build_date.isoformat().replace("+00:00", "Z"),
             "remoteSmoke": sorted(project.redactor.redact(p) for p in remote),
-            "files": [{"path": p, "bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()}
-                      for p, d in sorted(files.items())],
+            "files": [{"path": p, "bytes": len(files[p]), "sha256": digest}
+                      for p, digest in digests.items()],
         }
-        sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {p}\n"
-                       for p, d in sorted(files.items()))
+        sums = "".join(f"{digest}  {p}\n" for p, digest in digests.items())
         files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False)
                                   + "\n").encode()
         files["SHA256SUMS"] = sums.encode()

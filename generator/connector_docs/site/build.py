@@ -61,7 +61,7 @@ def generate(proj: Project, cache_dir: Path, other_files: Iterable[str] = (),
     """Plan, render into ``cache_dir`` (only what changed) and lint. ``other_files``: the
     site's own pages (links to them are not broken). Raises ``ConnectorDocsError``."""
     options = proj.options
-    override = str(options.path(options.templates)) if options.templates else None
+    override = options.template_folder()
     templates = render.templates_digest(override)
     # Compiled templates live as long as the process: a build without serve caches may
     # follow another in the same process (tests, a tool calling MkDocs twice) after an edit.

@@ -183,8 +183,7 @@ def lint(project: Project, outlines: dict[str, Outline] | None = None,
     """Content gaps of every connector and broken links between the generated pages
     (``outlines``; rendered here when not given)."""
     if outlines is None:
-        override = str(project.options.path(project.options.templates)) \
-            if project.options.templates else None
+        override = project.options.template_folder()
         specs = pages.plan(project)
         outlines = dict(zip((s.path for s in specs),
                             render.render_many(specs, override, finish=_outline_of),

@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from connector_docs.diagnostics import Diagnostic, error
+from connector_docs.diagnostics import ConnectorDocsError, Diagnostic, error
+from connector_docs.options import read_mkdocs_yml
 from connector_docs.project import Project
 from connector_docs.site import export, pages, render
 
@@ -70,24 +71,12 @@ def kept_docs(proj: Project, docs: Iterable[str]) -> list[str]:
                   and not any(part.startswith(".") for part in rel.split("/")))
 
 
-class _Tolerant(yaml.SafeLoader):
-    """Reads a mkdocs.yml for its plain settings: tags (!ENV, !!python/name) become None."""
-
-
-_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def read_config(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """The plain settings of mkdocs.yml, or a located error."""
+    """The settings of mkdocs.yml (``options.read_mkdocs_yml``), or a located error."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Tolerant)
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(str(path), f"cannot read: {exc}")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [error(str(path), f"cannot read YAML: {getattr(exc, 'problem', exc)}",
-                            line=mark.line + 1 if mark else 0,
-                            column=mark.column + 1 if mark else 0)]
+        data = read_mkdocs_yml(path)
+    except ConnectorDocsError as exc:
+        return None, exc.diagnostics
     if not isinstance(data, dict):
         return None, [error(str(path), "not a mkdocs.yml: expected a mapping of settings",
                             hint="site_name: My docs")]

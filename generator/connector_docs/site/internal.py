@@ -5,6 +5,7 @@ launch. Public sites never build them, so nothing here reaches a public page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -27,21 +28,21 @@ def _attachments(project: Project, conns: list[Connector]) -> list[tuple[Connect
     """Per connector with attachments: (run label, [(file, URL from the readiness page)])
     per run, newest run first. A run's own files go with every connector it tested."""
     runs = {r.path: r for r in project.runs}
+    tested = {r.path: {result.app_id for result in r.results} for r in project.runs}
     found = []
     for conn in conns:
-        groups: dict[str, list[tuple[str, str]]] = {}
+        groups: dict[tuple[dt.date, str], list[tuple[str, str]]] = {}
         for a in project.attachments:
-            run = runs.get(a.run)
-            if run is None or not a.applies_to(conn.id) \
-                    or all(r.app_id != conn.id for r in run.results):
+            if a.run not in runs or conn.id not in tested[a.run] or not a.applies_to(conn.id):
                 continue
-            label = f"{run.suite}, {run.ran_at:%Y-%m-%d}"
+            run = runs[a.run]
             url = quote(a.published.removeprefix("readiness/"))
             name = a.rel.split("/", 1)[1] if a.connector_id else a.rel
-            groups.setdefault(label, []).append((name, url))
+            groups.setdefault((run.ran_at.date(), run.suite), []).append((name, url))
         if groups:
-            found.append((conn, sorted(groups.items(), key=lambda g: g[0].split(", ")[1],
-                                       reverse=True)))
+            found.append((conn, [(f"{suite}, {day:%Y-%m-%d}", files) for (day, suite), files
+                                 in sorted(groups.items(), key=lambda g: g[0][0],
+                                           reverse=True)]))
     return found
 
 

@@ -70,7 +70,7 @@ def is_inside(parts: Iterable[str]) -> bool:
 def find(runs: Iterable[str], known: Iterable[str]) -> tuple[list[Attachment], list[Diagnostic]]:
     """The attachments of the runs at ``runs`` (local paths; others are skipped), sorted,
     and what was left out, with why."""
-    ids = sorted(known)
+    ids = set(known)
     found: list[Attachment] = []
     diags: list[Diagnostic] = []
     for run in sorted(set(runs)):
@@ -87,7 +87,7 @@ def find(runs: Iterable[str], known: Iterable[str]) -> tuple[list[Attachment], l
                 if path.parent == folder and path.name not in ids:
                     diags.append(warning(str(path), f"attachments for '{path.name}', which "
                                          "the catalog does not have; not published",
-                                         hint=did_you_mean(path.name, ids) or "name the "
+                                         hint=did_you_mean(path.name, sorted(ids)) or "name the "
                                          "folder after a connector id", code="attachment"))
                 continue
             parts = rel.split("/")
