@@ -247,3 +247,17 @@ def test_public_pages_carry_no_launch_tracking(run, tmp_path: Path) -> None:  # 
             for marker in ("Smoke test triage", "Post-launch", "post-launch", "regression",
                            "review due", "stableSince", TOKEN):
                 assert marker not in text, (path, marker)
+
+
+
+def test_triage_without_runs_says_there_are_none_rather_than_nothing_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    project = example_project(monkeypatch, smoke=None)
+    assert project.runs == []
+    assert triage.format_text(project.triage()) == "triage as of 2026-11-25: no smoke runs"
+    spec = next(s for s in pages.plan(project) if s.path == "triage/index.md")
+    text = render.render(spec)
+    assert "No smoke results yet" in text and "Nothing fails" not in text
+    project = example_project(monkeypatch)  # runs, and the example's failures
+    assert "No smoke results yet" not in render.render(
+        next(s for s in pages.plan(project) if s.path == "triage/index.md"))

@@ -163,7 +163,8 @@ def format_text(report: Triage) -> str:
              + ", ".join(f"{run.suite} {run.ran_at.date()}" for run in report.newest)
              if report.newest else f"triage as of {report.today}: no smoke runs"]
     if not report.failures:
-        lines.append("nothing failing in the newest runs")
+        if report.newest:  # without runs the first line says all there is
+            lines.append("nothing failing in the newest runs")
         return "\n".join(lines)
     head = ["suite", "connector", "action", "in a row", "first seen", "last seen", "regression"]
     rows = [head] + [[f.suite, f.connector_id, f.what, str(f.streak), str(f.first_seen),
